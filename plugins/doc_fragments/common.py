@@ -1,0 +1,94 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # The options that plugins/module_utils/_connection.py adds to every module.
+    DOCUMENTATION = r"""
+options:
+  access_key_id:
+    description:
+      - The AccessKey ID of the account or RAM user.
+      - If not set, the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_ID) or E(ALICLOUD_ACCESS_KEY) are used.
+      - When neither this option, the environment nor O(profile) gives a key, the Alibaba Cloud credentials
+        default chain is used (the CLI profile file C(~/.aliyun/config.json), C(~/.alibabacloud/credentials.ini),
+        OIDC role (RRSA) and the ECS instance RAM role).
+    type: str
+    aliases: [access_key, alicloud_access_key]
+  access_key_secret:
+    description:
+      - The AccessKey secret that goes with O(access_key_id). Never logged or returned.
+      - If not set, the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) or E(ALICLOUD_SECRET_KEY) are used.
+    type: str
+    aliases: [secret_key, alicloud_secret_key]
+  security_token:
+    description:
+      - The STS security token, when O(access_key_id) is a temporary key. Never logged or returned.
+      - If not set, the environment variables E(ALIBABA_CLOUD_SECURITY_TOKEN) or E(ALICLOUD_SECURITY_TOKEN) are used.
+    type: str
+  region:
+    description:
+      - The region of the gateway and its backends, for example V(cn-hangzhou).
+      - If not set, the environment variables E(ALIBABA_CLOUD_REGION_ID) or E(ALICLOUD_REGION) are used.
+        A region is required.
+    type: str
+    aliases: [region_id]
+  profile:
+    description:
+      - The name of a credentials profile, looked up in the Alibaba Cloud CLI file C(~/.aliyun/config.json)
+        and then in C(~/.alibabacloud/credentials.ini).
+      - If not set, the environment variables E(ALIBABA_CLOUD_PROFILE) or E(ALICLOUD_PROFILE) are used.
+      - Mutually exclusive with O(access_key_id).
+    type: str
+  apig_endpoint:
+    description:
+      - The APIG API endpoint, as V(host[:port]) (HTTPS) or a URL whose scheme, V(http) or V(https), picks the protocol.
+      - If not set, the environment variable E(ALIBABA_CLOUD_ENDPOINT_APIG) is used, and otherwise the regional
+        public endpoint C(apig.<region>.aliyuncs.com) over HTTPS.
+    type: str
+  ecs_endpoint:
+    description:
+      - The ECS API endpoint, in the same forms as O(apig_endpoint).
+      - If not set, the environment variable E(ALIBABA_CLOUD_ENDPOINT_ECS) is used, and otherwise the SDK's
+        regional endpoint.
+    type: str
+  cs_endpoint:
+    description:
+      - The Container Service (ACK) API endpoint, in the same forms as O(apig_endpoint).
+      - If not set, the environment variable E(ALIBABA_CLOUD_ENDPOINT_CS) is used, and otherwise
+        C(cs.<region>.aliyuncs.com).
+    type: str
+  connect_timeout:
+    description:
+      - Seconds to wait for a connection to an API endpoint.
+    type: float
+    default: 5.0
+  read_timeout:
+    description:
+      - Seconds to wait for an API response once connected.
+    type: float
+    default: 30.0
+  max_attempts:
+    description:
+      - How many times one API call is attempted in all, when it fails with throttling, a server error (HTTP 5xx),
+        a dropped connection or a timeout. Client errors (such as a wrong parameter or a refused permission) are
+        never retried. V(1) disables retries.
+      - Retries wait with exponential backoff and full jitter, honouring the server's retry-after hint.
+    type: int
+    default: 8
+  retry_timeout:
+    description:
+      - The most seconds one API call may spend waiting between retries, in all.
+    type: float
+    default: 120.0
+notes:
+  - The modules talk to the APIG (2024-03-27), ECS (2014-05-26) and CS (2015-12-15) OpenAPIs through the official
+    Alibaba Cloud Python SDKs, which must be installed where the module runs (see the collection's requirements.txt).
+requirements:
+  - python >= 3.8
+  - alibabacloud-tea-openapi
+  - alibabacloud-credentials
+"""

@@ -1,0 +1,30 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Filters of the backend_access role; the logic lives in module_utils/_backends.py."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import BackendEntryError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
+from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
+
+
+def backend_entries(entries, field="backends", state="present"):
+    try:
+        return normalize_backend_entries(entries, field, state=state)
+    except BackendEntryError as err:
+        raise AnsibleFilterError(str(err)) from None
+
+
+def backend_rules(entries, discovered, state="present"):
+    try:
+        return merge_backend_rules(entries, discovered, state=state)
+    except BackendEntryError as err:
+        raise AnsibleFilterError(str(err)) from None
+
+
+class FilterModule:
+    def filters(self):
+        return {"backend_entries": backend_entries, "backend_rules": backend_rules}

@@ -1,0 +1,361 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""The APIG (2024-03-27) operations the modules need: one small function per operation.
+
+Each function builds the SDK's typed request, runs it through Session.call (retries and error
+mapping), and returns the useful part of the response as plain snake_case dicts. A failure
+raises ApiError whose message says what was being done ("Failed to ... on gw-...: <API message>").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
+from typing import TypeVar
+
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
+
+T = TypeVar("T")
+
+# Separators between several ranges in one `portRange` (brief section 9, Q2): commas, semicolons, or
+# whitespace that is not around a range's own `/` or `-` ("80/80 443/443" splits, "80 / 80" does not).
+_RANGE_LIST_SEPARATOR = re.compile(r"[,;]+|(?<![/\s-])\s+(?![/\s-])")
+_SPACES_AROUND_SEPARATOR = re.compile(r"\s*([/-])\s*")
+
+
+class GatewayApiError(ApiError):
+    """An ApiError whose message starts with what was being done: "Failed to <doing>: <API message> (...)"."""
+
+    def __init__(self, err: ApiError, doing: str) -> None:
+        # Set before ApiError.__init__, which renders __str__.
+        self.doing = doing
+        super().__init__(
+            err.operation,
+            code=err.code,
+            message=err.message,
+            request_id=err.request_id,
+            status=err.status,
+            retry_after_ms=err.retry_after_ms,
+            transport=err.transport,
+        )
+        self.attempts = err.attempts
+
+    def __str__(self) -> str:
+        details = [f"code: {self.code}"]
+        if self.status is not None:
+            details.append(f"HTTP {self.status}")
+        if self.request_id:
+            details.append(f"request id: {self.request_id}")
+        if self.attempts > 1:
+            details.append(f"after {self.attempts} attempts")
+        return "Failed to {}: {} ({})".format(self.doing, self.message, ", ".join(details))
+
+
+def _call(session: Any, operation: str, doing: str, fn: Callable[[], T], retry_transport: bool = True) -> T:
+    """session.call, with the failure's message prefixed by what was being done."""
+    try:
+        return session.call(operation, fn, retry_transport=retry_transport)
+    except ApiError as err:
+        raise GatewayApiError(err, doing) from None
+
+
+def _body(response: Any) -> Dict[str, Any]:
+    body = getattr(response, "body", None)
+    return body.to_map() if body is not None else {}
+
+
+# --- authorizations ---------------------------------------------------------------------------
+
+
+def split_port_range_field(value: Any) -> List[str]:
+    """The range strings in one item's `portRange`: a single range, several joined, or a list."""
+    if value is None:
+        return [""]
+    pieces: List[str] = []
+    for part in value if isinstance(value, (list, tuple)) else [value]:
+        text = str(part).strip()
+        pieces.extend(p for p in _RANGE_LIST_SEPARATOR.split(text) if p and p.strip())
+    return [_SPACES_AROUND_SEPARATOR.sub(r"\1", p.strip()) for p in pieces] or [""]
+
+
+def canonical_port_range(text: str) -> Optional[str]:
+    """`start/end` for a range the API returned, or None when it cannot be read."""
+    try:
+        return str(parse_port_range(text, "portRange"))
+    except (PortRangeError, ValueError, TypeError):
+        return None
+
+
+def normalize_authorization_items(items: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """One record per (rule id, port range) from ListGatewayAuthorizedSecurityGroupRules items.
+
+    An item whose `portRange` holds several ranges becomes several records sharing the rule id.
+    A range that cannot be read is kept verbatim (to_planner_authorizations skips it).
+    """
+    records = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        for piece in split_port_range_field(item.get("portRange")):
+            records.append(
+                {
+                    "rule_id": item.get("securityGroupRuleId"),
+                    "security_group_id": item.get("securityGroupId"),
+                    "security_group_name": item.get("securityGroupName"),
+                    "port_range": canonical_port_range(piece) or piece,
+                    "ip_protocol": item.get("ipProtocol"),
+                    "source_security_group_id": item.get("sourceSecurityGroupId"),
+                    "auth_cidrs": [c for c in (item.get("authCidrs") or []) if c],
+                    "vpc_id": item.get("vpcId"),
+                    # The API answers "" for no description; the module's input says null.
+                    "description": item.get("description") or None,
+                }
+            )
+    return sort_authorization_records(records)
+
+
+def sort_authorization_records(records: Iterable[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    def key(record: Dict[str, Any]) -> tuple:
+        parsed = _parsed_range(record.get("port_range"))
+        start_end = (parsed.start, parsed.end) if parsed else (1 << 20, 1 << 20)
+        return (
+            record.get("security_group_id") or "",
+            start_end,
+            record.get("port_range") or "",
+            record.get("rule_id") or "",
+        )
+
+    return sorted(records, key=key)
+
+
+def _parsed_range(text: Any) -> Any:
+    try:
+        return parse_port_range(text, "portRange")
+    except (PortRangeError, ValueError, TypeError):
+        return None
+
+
+def list_authorizations(session: Any, gateway_id: str) -> List[Dict[str, Any]]:
+    """ListGatewayAuthorizedSecurityGroupRules (the API has no paging), normalized to records."""
+    models = session.models("apig")
+
+    def call() -> Any:
+        return session.client("apig").list_gateway_authorized_security_group_rules(
+            gateway_id, models.ListGatewayAuthorizedSecurityGroupRulesRequest()
+        )
+
+    response = _call(
+        session,
+        "ListGatewayAuthorizedSecurityGroupRules",
+        f"list the security group authorizations of {gateway_id}",
+        call,
+    )
+    data = _body(response).get("data") or {}
+    return normalize_authorization_items(data.get("items") or [])
+
+
+def to_planner_authorizations(
+    records: Iterable[Dict[str, Any]], warn: Optional[Callable[[str], None]] = None
+) -> List[Authorization]:
+    """The planner's view of the records; a range the API returned unreadable is left out, with a warning."""
+    authorizations = []
+    for record in records:
+        parsed = _parsed_range(record.get("port_range"))
+        if parsed is None:
+            if warn:
+                warn(
+                    "Ignoring authorization {} of {}: its port range {!r} as returned by the API cannot be read; "
+                    "it is left untouched and not planned.".format(
+                        record.get("rule_id"), record.get("security_group_id"), record.get("port_range")
+                    )
+                )
+            continue
+        authorizations.append(
+            Authorization(
+                rule_id=record.get("rule_id"),
+                security_group_id=record.get("security_group_id"),
+                port_range=parsed,
+                description=record.get("description"),
+            )
+        )
+    return authorizations
+
+
+def add_security_group_rule(
+    session: Any, gateway_id: str, security_group_id: str, port_ranges: List[str], description: Optional[str]
+) -> None:
+    """AddGatewaySecurityGroupRule: one call carries all the ranges of a group; it returns no rule id."""
+    models = session.models("apig")
+    request = models.AddGatewaySecurityGroupRuleRequest(
+        security_group_id=security_group_id, port_ranges=list(port_ranges), description=description or None
+    )
+    _call(
+        session,
+        "AddGatewaySecurityGroupRule",
+        "authorize port ranges {} for {} on {}".format(", ".join(port_ranges), security_group_id, gateway_id),
+        lambda: session.client("apig").add_gateway_security_group_rule(gateway_id, request),
+    )
+
+
+def delete_security_group_rule(
+    session: Any,
+    gateway_id: str,
+    rule_id: str,
+    cascading_delete: bool,
+    what: Optional[str] = None,
+) -> None:
+    """DeleteGatewaySecurityGroupRule; `what` (e.g. "port ranges 80/80 of sg-x") only words the error."""
+    models = session.models("apig")
+    request = models.DeleteGatewaySecurityGroupRuleRequest(cascading_delete=bool(cascading_delete))
+    _call(
+        session,
+        "DeleteGatewaySecurityGroupRule",
+        "revoke authorization {}{} on {}".format(rule_id, f" ({what})" if what else "", gateway_id),
+        lambda: session.client("apig").delete_gateway_security_group_rule(gateway_id, rule_id, request),
+    )
+
+
+# --- gateways ---------------------------------------------------------------------------------
+
+
+def _id_name(value: Any, id_key: str) -> Dict[str, Any]:
+    value = value if isinstance(value, dict) else {}
+    return {"id": value.get(id_key), "name": value.get("name")}
+
+
+def normalize_gateway(data: Dict[str, Any]) -> Dict[str, Any]:
+    """GetGateway `data` or a ListGateways item as a snake_case dict (list items carry ids only)."""
+    vpc = _id_name(data.get("vpc"), "vpcId")
+    vswitch = _id_name(data.get("vSwitch"), "vSwitchId")
+    group = data.get("securityGroup") if isinstance(data.get("securityGroup"), dict) else {}
+    security_group = {"security_group_id": group.get("securityGroupId"), "name": group.get("name")}
+    if group.get("type") or group.get("securityGroupType"):
+        security_group["type"] = str(group.get("type") or group.get("securityGroupType")).lower()
+    zones = []
+    for zone in data.get("zones") or []:
+        zone_vswitch = zone.get("vSwitch") if isinstance(zone.get("vSwitch"), dict) else {}
+        zones.append(
+            {
+                "zone_id": zone.get("zoneId"),
+                "name": zone.get("name"),
+                "vswitch_id": zone_vswitch.get("vSwitchId"),
+                "vswitch_name": zone_vswitch.get("name"),
+            }
+        )
+    load_balancers = []
+    for balancer in data.get("loadBalancers") or []:
+        load_balancers.append(
+            {
+                "load_balancer_id": balancer.get("loadBalancerId"),
+                "type": balancer.get("type"),
+                "mode": balancer.get("mode"),
+                "address": balancer.get("address"),
+                "address_type": balancer.get("addressType"),
+                "ipv4_addresses": list(balancer.get("ipv4Addresses") or []),
+                "ipv6_addresses": list(balancer.get("ipv6Addresses") or []),
+                "ports": [{"port": p.get("port"), "protocol": p.get("protocol")} for p in balancer.get("ports") or []],
+                "gateway_default": balancer.get("gatewayDefault"),
+                "status": balancer.get("status"),
+            }
+        )
+    return {
+        "gateway_id": data.get("gatewayId"),
+        "name": data.get("name"),
+        "status": data.get("status"),
+        "gateway_type": data.get("gatewayType"),
+        "gateway_edition": data.get("gatewayEdition"),
+        "spec": data.get("spec"),
+        "replicas": data.get("replicas"),
+        "version": data.get("version"),
+        "charge_type": data.get("chargeType"),
+        "resource_group_id": data.get("resourceGroupId"),
+        "create_timestamp": data.get("createTimestamp"),
+        "update_timestamp": data.get("updateTimestamp"),
+        "vpc_id": vpc["id"],
+        "vpc_name": vpc["name"],
+        "vswitch": {"vswitch_id": vswitch["id"], "name": vswitch["name"]},
+        "zones": zones,
+        "security_group": security_group,
+        "load_balancers": load_balancers,
+        "tags": {t.get("key"): t.get("value") for t in data.get("tags") or [] if isinstance(t, dict) and t.get("key")},
+    }
+
+
+def get_gateway(session: Any, gateway_id: str) -> Dict[str, Any]:
+    """GetGateway, normalized (see normalize_gateway)."""
+    response = _call(
+        session,
+        "GetGateway",
+        f"get gateway {gateway_id}",
+        lambda: session.client("apig").get_gateway(gateway_id),
+    )
+    return normalize_gateway(_body(response).get("data") or {})
+
+
+def list_gateways(
+    session: Any,
+    name: Optional[str] = None,
+    keyword: Optional[str] = None,
+    vpc_id: Optional[str] = None,
+    page_size: int = 50,
+) -> List[Dict[str, Any]]:
+    """ListGateways, every page (until a short page or totalSize is reached), normalized."""
+    models = session.models("apig")
+    gateways: List[Dict[str, Any]] = []
+    page = 1
+    while True:
+        request = models.ListGatewaysRequest(
+            name=name, keyword=keyword, vpc_id=vpc_id, page_number=page, page_size=page_size
+        )
+        response = _call(
+            session,
+            "ListGateways",
+            "list the gateways" + (f" (page {page})" if page > 1 else ""),
+            lambda request=request: session.client("apig").list_gateways(request),
+        )
+        data = _body(response).get("data") or {}
+        items = data.get("items") or []
+        gateways.extend(normalize_gateway(item) for item in items)
+        total = data.get("totalSize")
+        if len(items) < page_size or (total is not None and len(gateways) >= int(total)):
+            return gateways
+        page += 1
+
+
+def list_authorizable_security_groups(
+    session: Any, gateway_id: str, cluster_id: Optional[str] = None
+) -> List[Dict[str, Any]]:
+    """ListGatewayAuthorizableSecurityGroups (optionally only one ACK cluster's groups)."""
+    models = session.models("apig")
+    request = models.ListGatewayAuthorizableSecurityGroupsRequest(cs_cluster_id=cluster_id or None)
+    response = _call(
+        session,
+        "ListGatewayAuthorizableSecurityGroups",
+        "list the security groups {} can be authorized to{}".format(
+            gateway_id, f" in cluster {cluster_id}" if cluster_id else ""
+        ),
+        lambda: session.client("apig").list_gateway_authorizable_security_groups(gateway_id, request),
+    )
+    data = _body(response).get("data") or {}
+    groups = []
+    for item in data.get("items") or []:
+        groups.append(
+            {
+                "security_group_id": item.get("securityGroupId"),
+                "name": item.get("name"),
+                # APIG says Normal/Enterprise; ECS (and our other modules) say normal/enterprise.
+                "type": str(item["type"]).lower() if item.get("type") else None,
+                "vpc_id": item.get("vpcId"),
+            }
+        )
+    return sorted(groups, key=lambda g: g["security_group_id"] or "")

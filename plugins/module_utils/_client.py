@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""SDK clients for APIG, ECS and CS, built from ConnectionSettings, and the one way to call them.
+
+The SDKs are imported on first use, and only the product a module actually calls: importing
+one product's client costs about half a second, and the sanity import test runs without them.
+Every API call goes through Session.call, which applies the one retry policy (_retries) and
+turns SDK exceptions into _errors.ApiError.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Optional
+from typing import TypeVar
+
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import ConnectionSettings
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import RetryPolicy
+from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import call_with_retries
+
+T = TypeVar("T")
+
+# product -> (client module, models module, PyPI distribution)
+SDK_PACKAGES = {
+    "apig": ("alibabacloud_apig20240327.client", "alibabacloud_apig20240327.models", "alibabacloud-apig20240327"),
+    "ecs": ("alibabacloud_ecs20140526.client", "alibabacloud_ecs20140526.models", "alibabacloud-ecs20140526"),
+    "cs": ("alibabacloud_cs20151215.client", "alibabacloud_cs20151215.models", "alibabacloud-cs20151215"),
+}
+
+
+class MissingLibraryError(ImportError):
+    """A Python package the module needs is not installed where the module runs."""
+
+    def __init__(self, library: str, cause: BaseException) -> None:
+        self.library = library
+        super().__init__(f"{library}: {cause}")
+
+
+def _import(module_name: str, library: str) -> Any:
+    try:
+        return importlib.import_module(module_name)
+    except ImportError as exc:
+        raise MissingLibraryError(library, exc) from None
+
+
+class Session:
+    """Lazily built SDK clients sharing one set of settings and one retry policy."""
+
+    def __init__(
+        self,
+        settings: ConnectionSettings,
+        retry_policy: Optional[RetryPolicy] = None,
+        log: Optional[Callable[[str], None]] = None,
+    ) -> None:
+        self.settings = settings
+        self.retry_policy = retry_policy or RetryPolicy(
+            max_attempts=settings.max_attempts, max_total_seconds=settings.retry_timeout
+        )
+        self._log = log
+        self._clients: Dict[str, Any] = {}
+        self._credential: Any = None
+        self._lock = threading.Lock()
+        self.call_count = 0
+
+    @property
+    def region(self) -> str:
+        return self.settings.region
+
+    def models(self, product: str) -> Any:
+        """The SDK's request models module for a product (e.g. AddGatewaySecurityGroupRuleRequest)."""
+        return _import(SDK_PACKAGES[product][1], SDK_PACKAGES[product][2])
+
+    def client(self, product: str) -> Any:
+        with self._lock:
+            if product not in self._clients:
+                self._clients[product] = self._build_client(product)
+            return self._clients[product]
+
+    def call(self, operation: str, fn: Callable[[], T], retry_transport: bool = True) -> T:
+        """Run one API call under the retry policy; failures raise ApiError."""
+
+        def on_retry(attempt: int, delay: float, error: ApiError) -> None:
+            if self._log:
+                self._log(f"{operation}: attempt {attempt} failed ({error.code}), retrying in {delay:.2f}s")
+
+        def counted() -> T:
+            with self._lock:
+                self.call_count += 1
+            return fn()
+
+        return call_with_retries(
+            operation, counted, self.retry_policy, on_retry=on_retry, retry_transport=retry_transport
+        )
+
+    def _build_client(self, product: str) -> Any:
+        client_module = _import(SDK_PACKAGES[product][0], SDK_PACKAGES[product][2])
+        openapi_models = _import("alibabacloud_tea_openapi.models", "alibabacloud-tea-openapi")
+        settings = self.settings
+        endpoint = settings.endpoints.get(product)
+        config = openapi_models.Config(
+            region_id=settings.region,
+            connect_timeout=settings.connect_timeout_ms,
+            read_timeout=settings.read_timeout_ms,
+            protocol=endpoint.protocol if endpoint else "HTTPS",
+        )
+        if endpoint:
+            config.endpoint = endpoint.host
+        if settings.access_key_id:
+            config.access_key_id = settings.access_key_id
+            config.access_key_secret = settings.access_key_secret
+            if settings.security_token:
+                config.security_token = settings.security_token
+        else:
+            config.credential = self._shared_credential()
+        return client_module.Client(config)
+
+    def _shared_credential(self) -> Any:
+        """The profile named by the `profile` option, or else the SDK's default credential chain."""
+        if self._credential is None:
+            credentials = _import("alibabacloud_credentials.client", "alibabacloud-credentials")
+            if self.settings.profile:
+                providers = _import("alibabacloud_credentials.provider", "alibabacloud-credentials")
+                provider = _ProfileChain(
+                    [
+                        providers.CLIProfileCredentialsProvider(profile_name=self.settings.profile),
+                        providers.ProfileCredentialsProvider(profile_name=self.settings.profile),
+                    ],
+                    self.settings.profile,
+                )
+                self._credential = credentials.Client(provider=provider)
+            else:
+                self._credential = credentials.Client()
+        return self._credential
+
+
+class _ProfileChain:
+    """A named profile from the CLI's config.json, or else from credentials.ini."""
+
+    def __init__(self, providers: list, profile: str) -> None:
+        self._providers = providers
+        self._profile = profile
+
+    def get_credentials(self) -> Any:
+        reasons = []
+        for provider in self._providers:
+            try:
+                return provider.get_credentials()
+            except Exception as exc:  # pylint: disable=broad-except
+                reasons.append(f"{type(provider).__name__}: {exc}")
+        raise ApiError(
+            "LoadCredentials",
+            code="InvalidCredentials",
+            message="profile {!r} was not found or is incomplete ({})".format(self._profile, "; ".join(reasons)),
+        )
+
+    async def get_credentials_async(self) -> Any:
+        return self.get_credentials()
+
+    def get_provider_name(self) -> str:
+        return "profile"

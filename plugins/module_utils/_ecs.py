@@ -1,0 +1,223 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""ECS 2014-05-26 reads: instances, security groups and their ingress rules, as snake_case dicts.
+
+One function per operation, each going through Session.call. Id lists are cut into batches
+of the API's maximum (100 ids per call) and every batch asks for 100 results per page, so a
+look-up of n ids costs ceil(n/100) calls: the count depends only on the input, never on timing.
+Batches may run in parallel (bounded), which changes how long a look-up takes, not what it calls.
+"""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
+from typing import Sequence
+from typing import TypeVar
+
+from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MAX_IDS_PER_CALL = 100  # InstanceIds and SecurityGroupIds take at most 100 ids
+PAGE_SIZE = 100  # MaxResults above 100 is read as 100
+RULES_PAGE_SIZE = 1000  # DescribeSecurityGroupAttribute takes MaxResults up to 1000
+MAX_TAGS = 20  # Tag.N, N from 1 to 20
+DEFAULT_MAX_WORKERS = 4
+
+
+def bounded_map(fn: Callable[[T], R], items: Sequence[T], max_workers: int = DEFAULT_MAX_WORKERS) -> List[R]:
+    """fn over items with at most max_workers threads, results in input order; the first error propagates."""
+    if len(items) <= 1 or max_workers <= 1:
+        return [fn(item) for item in items]
+    with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
+        return list(pool.map(fn, items))
+
+
+def chunks(items: Sequence[T], size: int = MAX_IDS_PER_CALL) -> List[List[T]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _unique(ids: Iterable[str]) -> List[str]:
+    """Sorted and de-duplicated, so that batches (and therefore calls) do not depend on input order."""
+    return sorted(set(ids))
+
+
+def _listed(container: Any, key: str) -> List[Any]:
+    """RPC responses wrap lists as {"Key": [...]}; an absent or empty wrapper means no items."""
+    if not isinstance(container, dict):
+        return []
+    items = container.get(key)
+    if items is None:
+        return []
+    return items if isinstance(items, list) else [items]
+
+
+def instance_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
+    vpc = item.get("VpcAttributes") or {}
+    private_ips = list(_listed(vpc.get("PrivateIpAddress"), "IpAddress"))
+    if not private_ips:
+        for nic in _listed(item.get("NetworkInterfaces"), "NetworkInterface"):
+            nic_ips = [
+                s["PrivateIpAddress"]
+                for s in _listed(nic.get("PrivateIpSets"), "PrivateIpSet")
+                if s.get("PrivateIpAddress")
+            ]
+            if not nic_ips and nic.get("PrimaryIpAddress"):
+                nic_ips = [nic["PrimaryIpAddress"]]
+            private_ips.extend(nic_ips)
+    tags = {t.get("TagKey"): t.get("TagValue", "") for t in _listed(item.get("Tags"), "Tag") if t.get("TagKey")}
+    return {
+        "instance_id": item.get("InstanceId"),
+        "name": item.get("InstanceName"),
+        "status": item.get("Status"),
+        "vpc_id": vpc.get("VpcId") or None,
+        "vswitch_id": vpc.get("VSwitchId") or None,
+        # The order ECS reports is kept: the first group is the primary one.
+        "security_group_ids": list(_listed(item.get("SecurityGroupIds"), "SecurityGroupId")),
+        "private_ips": private_ips,
+        "tags": tags,
+    }
+
+
+def security_group_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "security_group_id": item.get("SecurityGroupId"),
+        "name": item.get("SecurityGroupName"),
+        "type": (item.get("SecurityGroupType") or "normal").lower(),
+        "vpc_id": item.get("VpcId") or None,
+    }
+
+
+def permission_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "rule_id": item.get("SecurityGroupRuleId"),
+        "direction": item.get("Direction"),
+        "policy": item.get("Policy"),
+        "ip_protocol": item.get("IpProtocol"),
+        "port_range": item.get("PortRange"),
+        "source_group_id": item.get("SourceGroupId") or None,
+        "source_cidr_ip": item.get("SourceCidrIp") or None,
+        "description": item.get("Description") or None,
+    }
+
+
+def _describe_instances_pages(session: Session, build_request: Callable[[Optional[str]], Any]) -> List[Dict]:
+    client = session.client("ecs")
+    found: List[Dict] = []
+    token: Optional[str] = None
+    seen_tokens = set()
+    while True:
+        request = build_request(token)
+        body = session.call("DescribeInstances", lambda r=request: client.describe_instances(r)).body.to_map()
+        found.extend(instance_from_wire(i) for i in _listed(body.get("Instances"), "Instance"))
+        token = body.get("NextToken") or None
+        # A token seen before would loop forever: the listing is complete as far as it can be.
+        if not token or token in seen_tokens:
+            return found
+        seen_tokens.add(token)
+
+
+def describe_instances_by_ids(
+    session: Session, ids: Iterable[str], vpc_id: Optional[str] = None, max_workers: int = DEFAULT_MAX_WORKERS
+) -> List[Dict[str, Any]]:
+    """The instances among ids that exist (unknown ids are simply absent), ceil(n/100) calls."""
+    models = session.models("ecs")
+
+    def batch(batch_ids: List[str]) -> List[Dict]:
+        def build(token: Optional[str]) -> Any:
+            return models.DescribeInstancesRequest(
+                region_id=session.region,
+                instance_ids=json.dumps(batch_ids),
+                vpc_id=vpc_id,
+                max_results=PAGE_SIZE,
+                next_token=token,
+            )
+
+        return _describe_instances_pages(session, build)
+
+    results = bounded_map(batch, chunks(_unique(ids)), max_workers)
+    return [instance for batch_result in results for instance in batch_result]
+
+
+def describe_instances_by_tags(
+    session: Session, tags: Dict[str, str], vpc_id: Optional[str] = None
+) -> List[Dict[str, Any]]:
+    """The instances that carry every tag (key and value), paged 100 at a time."""
+    if not tags or len(tags) > MAX_TAGS:
+        raise ValueError(f"DescribeInstances takes 1 to {MAX_TAGS} tags, got {len(tags or {})}")
+    models = session.models("ecs")
+    tag_filters = [models.DescribeInstancesRequestTag(key=k, value=v) for k, v in sorted(tags.items())]
+
+    def build(token: Optional[str]) -> Any:
+        return models.DescribeInstancesRequest(
+            region_id=session.region, tag=tag_filters, vpc_id=vpc_id, max_results=PAGE_SIZE, next_token=token
+        )
+
+    return _describe_instances_pages(session, build)
+
+
+def describe_security_groups(
+    session: Session, ids: Iterable[str], max_workers: int = DEFAULT_MAX_WORKERS
+) -> List[Dict[str, Any]]:
+    """The groups among ids that exist (unknown ids are simply absent), ceil(n/100) calls."""
+    client = session.client("ecs")
+    models = session.models("ecs")
+
+    def batch(batch_ids: List[str]) -> List[Dict]:
+        found: List[Dict] = []
+        token: Optional[str] = None
+        seen_tokens = set()
+        while True:
+            request = models.DescribeSecurityGroupsRequest(
+                region_id=session.region,
+                security_group_ids=json.dumps(batch_ids),
+                max_results=PAGE_SIZE,
+                next_token=token,
+            )
+            body = session.call(
+                "DescribeSecurityGroups", lambda r=request: client.describe_security_groups(r)
+            ).body.to_map()
+            found.extend(security_group_from_wire(g) for g in _listed(body.get("SecurityGroups"), "SecurityGroup"))
+            token = body.get("NextToken") or None
+            if not token or token in seen_tokens:
+                return found
+            seen_tokens.add(token)
+
+    results = bounded_map(batch, chunks(_unique(ids)), max_workers)
+    return [group for batch_result in results for group in batch_result]
+
+
+def describe_security_group_ingress(session: Session, security_group_id: str) -> List[Dict[str, Any]]:
+    """A group's ingress rules (permissions), all pages. Raises ApiError if the group is unknown."""
+    client = session.client("ecs")
+    models = session.models("ecs")
+    permissions: List[Dict] = []
+    token: Optional[str] = None
+    seen_tokens = set()
+    while True:
+        request = models.DescribeSecurityGroupAttributeRequest(
+            region_id=session.region,
+            security_group_id=security_group_id,
+            direction="ingress",
+            max_results=RULES_PAGE_SIZE,
+            next_token=token,
+        )
+        body = session.call(
+            "DescribeSecurityGroupAttribute", lambda r=request: client.describe_security_group_attribute(r)
+        ).body.to_map()
+        permissions.extend(permission_from_wire(p) for p in _listed(body.get("Permissions"), "Permission"))
+        token = body.get("NextToken") or None
+        if not token or token in seen_tokens:
+            break
+        seen_tokens.add(token)
+    return permissions

@@ -1,0 +1,429 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""One error type for every failed API call, and the mapping from the SDK's exceptions to it.
+
+The SDK is never imported here (the sanity import test runs without it): exceptions are
+recognised by their class names and attributes.
+
+What the SDK raises (tea-openapi 0.4.x, darabonba-core 1.0.x):
+  * an HTTP 4xx/5xx answer: ``ClientException`` (4xx), ``ServerException`` (5xx), or
+    ``ThrottlingException`` when the answer carried ``x-acs-retry-after`` (ms, in ``.retry_after``).
+    They carry ``.code``, ``.status_code``, ``.request_id``, ``.data`` (the error body) and a
+    decorated ``.message`` ("code: 404, <service message> request id: <id>"); we keep the service
+    message only. Missing fields arrive as the string "None".
+  * no HTTP answer: ``UnretryableException`` whose ``.inner_exception`` is a ``RetryError``
+    holding the text of the requests/urllib3 error (connection refused or reset, timeouts, DNS,
+    TLS). Its ``.last_request`` holds the signed headers: we never read or print it.
+    Anything else raised inside the SDK's call (a credential provider failure, an unparsable
+    error body) arrives as an ``UnretryableException`` around that exception and is mapped as such.
+  * ``ClientException(code="InvalidCredentials")`` when no credentials were found, before any
+    request is sent; ``alibabacloud_credentials`` raises ``CredentialException``.
+
+Codes we give to failures without a service code: ReadTimeout, ConnectTimeout, Timeout,
+ConnectionRefused, ConnectionReset, NameResolutionFailed (temporary DNS failure), UnknownHost,
+SSLError, InvalidEndpoint, TransportError (all with ``transport=True``), InvalidResponse (an
+answer whose body could not be parsed, e.g. a proxy's HTML 502) and Unknown.
+
+Code families (documented choices; the API documents no per-action codes):
+  * throttling: Throttling, Throttling.User, Throttling.Api, Rejected.Throttling, any Throttling.*;
+  * transient: ServiceUnavailable, InternalError, SystemBusy, OperationConflict,
+    Conflict.LockFailed, InvalidResponse;
+  * not found: HTTP 404 or a code containing "NotFound"/"NotExist" (NotFound.GatewayNotFound,
+    InvalidSecurityGroupId.NotFound, DatabaseError.RecordNotFound, ...), except the
+    credential code InvalidAccessKeyId.NotFound, which is an authentication error;
+  * already exists: a code containing "Exist" (AlreadyExists, Conflict.SecurityGroupRuleExists,
+    ...) or "Duplicate", unless it is a not-found code ("InvalidGroup.NotExist");
+  * authentication: SignatureDoesNotMatch, IncompleteSignature, InvalidAccessKeyId.*,
+    InvalidSecurityToken.*, MissingSecurityToken, Forbidden.*, NoPermission,
+    InvalidTimeStamp.Expired, SignatureNonceUsed, InvalidCredentials; never retried.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import ssl
+from typing import Any
+from typing import Dict
+from typing import Iterable
+from typing import Optional
+from typing import Tuple
+
+UNKNOWN_CODE = "Unknown"
+
+THROTTLING_CODES = frozenset(("Throttling", "Throttling.User", "Throttling.Api", "Rejected.Throttling"))
+THROTTLING_PREFIX = "Throttling."
+TRANSIENT_CODES = frozenset(
+    ("ServiceUnavailable", "InternalError", "SystemBusy", "OperationConflict", "Conflict.LockFailed", "InvalidResponse")
+)
+AUTH_CODES = frozenset(
+    (
+        "SignatureDoesNotMatch",
+        "IncompleteSignature",
+        "MissingSecurityToken",
+        "NoPermission",
+        "InvalidTimeStamp.Expired",
+        "SignatureNonceUsed",
+        "InvalidCredentials",
+        "Forbidden",
+    )
+)
+AUTH_PREFIXES = ("InvalidAccessKeyId.", "InvalidSecurityToken.", "Forbidden.")
+
+# Transport codes where the request may have reached the server (a write may have been applied).
+AMBIGUOUS_TRANSPORT_CODES = frozenset(("ReadTimeout", "Timeout", "ConnectionReset", "TransportError"))
+# Transport codes that the same request will meet again: retrying only costs time.
+PERMANENT_TRANSPORT_CODES = frozenset(("SSLError", "InvalidEndpoint", "UnknownHost"))
+
+# Longest message we report: error bodies and wrapped exceptions can be large.
+_MAX_MESSAGE = 2000
+
+_SECRET_KEY = (
+    r"(?:x-acs-security-token|x-acs-zero-trust-idtoken|x-acs-bearer-token|authorization|"
+    r"security[_-]?token|sts[_-]?token|access[_-]?key[_-]?secret|secret[_-]?access[_-]?key|"
+    r"secret[_-]?key|bearer[_-]?token|signature|password|passwd|secret)"
+)
+# 'key': 'value' / "key": "value" / key='value': the value ends at its closing quote.
+_QUOTED_SECRET_RE = re.compile(r"(?i)([\"']?\b" + _SECRET_KEY + r"[\"']?\s*[:=]\s*)([\"'])(.*?)\2")
+# An Authorization header line: "ACS3-HMAC-SHA256 Credential=..,SignedHeaders=..,Signature=.." runs to the line end.
+_AUTH_HEADER_RE = re.compile(r"(?i)(\bauthorization\s*:\s*)(?![\"'])[^\r\n\"'}]+")
+# key=value in a query string or key: value in a header dump.
+_BARE_SECRET_RE = re.compile(r"(?i)(\b" + _SECRET_KEY + r"\s*[:=]\s*)(?![\"'])[^\s&,;\"'}\]\)]+")
+_SDK_MESSAGE_RE = re.compile(r"^code: \d{3}, (?P<message>.*) request id: (?P<request_id>[^\s]*)$", re.DOTALL)
+
+REDACTED = "********"
+
+
+def redact(text: str) -> str:
+    """Mask credential material (tokens, signatures, secrets) that an exception text may carry."""
+    text = _QUOTED_SECRET_RE.sub(lambda m: m.group(1) + m.group(2) + REDACTED + m.group(2), text)
+    text = _AUTH_HEADER_RE.sub(lambda m: m.group(1) + REDACTED, text)
+    return _BARE_SECRET_RE.sub(lambda m: m.group(1) + REDACTED, text)
+
+
+def _strip_traceback(text: str) -> str:
+    """Drop any 'Traceback (most recent call last):' block, keeping the lines after it."""
+    if "Traceback (most recent call last)" not in text:
+        return text
+    kept = []
+    in_traceback = False
+    for line in text.splitlines():
+        if line.startswith("Traceback (most recent call last)"):
+            in_traceback = True
+            continue
+        if in_traceback and (line.startswith(" ") or line.startswith("\t")):
+            continue
+        in_traceback = False
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def clean_message(text: Any) -> str:
+    """A message fit for users: no traceback, no credentials, bounded length."""
+    cleaned = redact(_strip_traceback(str(text))).strip()
+    if len(cleaned) > _MAX_MESSAGE:
+        cleaned = cleaned[: _MAX_MESSAGE - 3] + "..."
+    return cleaned
+
+
+class ApiError(Exception):
+    """A failed API call: service code, message, request id, HTTP status, and what was being done."""
+
+    def __init__(
+        self,
+        operation: str,
+        code: Optional[str] = None,
+        message: Optional[str] = None,
+        request_id: Optional[str] = None,
+        status: Optional[int] = None,
+        retry_after_ms: Optional[int] = None,
+        transport: bool = False,
+    ) -> None:
+        self.operation = operation
+        self.code = code or UNKNOWN_CODE
+        self.message = clean_message(message) if message else self.code
+        self.request_id = request_id or None
+        self.status = status
+        self.retry_after_ms = retry_after_ms
+        self.transport = transport
+        # Set by call_with_retries: how many times the call was tried.
+        self.attempts = 1
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        details = [f"code: {self.code}"]
+        if self.status is not None:
+            details.append(f"HTTP {self.status}")
+        if self.request_id:
+            details.append(f"request id: {self.request_id}")
+        return "{} failed: {} ({})".format(self.operation, self.message, ", ".join(details))
+
+    def __repr__(self) -> str:
+        return f"ApiError({self.operation!r}, code={self.code!r}, status={self.status!r}, message={self.message!r})"
+
+    def to_result(self) -> Dict[str, Any]:
+        """Keys merged into fail_json's result."""
+        return {
+            "error_code": self.code,
+            "error_message": self.message,
+            "request_id": self.request_id,
+            "http_status": self.status,
+            "operation": self.operation,
+        }
+
+
+def _none_if_placeholder(value: Any) -> Optional[str]:
+    # The SDK formats missing fields with f"{x}", so absent values arrive as the string "None".
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text in ("", "None", "null"):
+        return None
+    return text
+
+
+def _int_or_none(value: Any) -> Optional[int]:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _class_names(exc: BaseException) -> Tuple[str, ...]:
+    return tuple(cls.__name__ for cls in type(exc).__mro__)
+
+
+def _body_field(data: Any, *names: str) -> Optional[str]:
+    if not isinstance(data, dict):
+        return None
+    for name in names:
+        value = _none_if_placeholder(data.get(name))
+        if value:
+            return value
+    return None
+
+
+def _from_response_exception(exc: Any, operation: str) -> ApiError:
+    """ClientException / ServerException / ThrottlingException (and older TeaException)."""
+    data = getattr(exc, "data", None)
+    status = _int_or_none(getattr(exc, "status_code", None))
+    if status is None:
+        status = _int_or_none(getattr(exc, "statusCode", None))
+    if status is None and isinstance(data, dict):
+        status = _int_or_none(data.get("statusCode"))
+    raw_message = _none_if_placeholder(getattr(exc, "message", None))
+    request_id = _none_if_placeholder(getattr(exc, "request_id", None))
+    decorated = _SDK_MESSAGE_RE.match(raw_message or "")
+    if decorated:
+        request_id = request_id or _none_if_placeholder(decorated.group("request_id"))
+    # Prefer the service's own words from the error body over the SDK's decorated string.
+    message = _body_field(data, "Message", "message")
+    if message is None:
+        message = _none_if_placeholder(decorated.group("message")) if decorated else raw_message
+    if message is None and status is not None:
+        message = f"HTTP {status} answer without an error message"
+    request_id = request_id or _body_field(data, "RequestId", "requestId", "requestid")
+    code = _none_if_placeholder(getattr(exc, "code", None)) or _body_field(data, "Code", "code")
+    retry_after = _int_or_none(getattr(exc, "retry_after", None))
+    return ApiError(
+        operation,
+        code=code,
+        message=message,
+        request_id=request_id,
+        status=status,
+        retry_after_ms=retry_after if retry_after and retry_after > 0 else None,
+    )
+
+
+# TLS failures the same request meets again; other TLS errors (an EOF mid-handshake) are dropped connections.
+_SSL_PERMANENT = (
+    "certificate_verify_failed",
+    "certificate verify failed",
+    "hostname mismatch",
+    "doesn't match",
+    "wrong_version_number",
+    "wrong version number",
+)
+# (substrings, code) checked in order against a transport error's text (requests/urllib3 wording).
+_TRANSPORT_PATTERNS: Tuple[Tuple[Tuple[str, ...], str], ...] = (
+    (("read timed out", "readtimeout"), "ReadTimeout"),
+    (("connecttimeout", "connect timeout", "connection timed out"), "ConnectTimeout"),
+    (_SSL_PERMANENT, "SSLError"),
+    (("sslerror", "[ssl", "ssl:", "eof occurred"), "ConnectionReset"),
+    (("temporary failure in name resolution", "eai_again"), "NameResolutionFailed"),
+    (
+        (
+            "nameresolutionerror",
+            "name or service not known",
+            "nodename nor servname",
+            "getaddrinfo failed",
+            "no address associated",
+            "failed to resolve",
+        ),
+        "UnknownHost",
+    ),
+    (
+        ("invalidurl", "invalid url", "missingschema", "invalidschema", "no connection adapters", "locationparseerror"),
+        "InvalidEndpoint",
+    ),
+    (("connection refused", "connectionrefused", "errno 111"), "ConnectionRefused"),
+    (
+        (
+            "connection reset",
+            "connectionreset",
+            "connection aborted",
+            "remotedisconnected",
+            "remote end closed",
+            "broken pipe",
+            "brokenpipe",
+            "incompleteread",
+            "protocolerror",
+            "chunkedencodingerror",
+            "errno 104",
+        ),
+        "ConnectionReset",
+    ),
+    (("timed out", "timeout"), "Timeout"),
+)
+
+_TRANSPORT_CLASS_CODES: Tuple[Tuple[str, str], ...] = (
+    ("ReadTimeout", "ReadTimeout"),
+    ("ReadTimeoutError", "ReadTimeout"),
+    ("ConnectTimeout", "ConnectTimeout"),
+    ("ConnectTimeoutError", "ConnectTimeout"),
+    ("NameResolutionError", "UnknownHost"),
+    ("InvalidURL", "InvalidEndpoint"),
+    ("MissingSchema", "InvalidEndpoint"),
+    ("InvalidSchema", "InvalidEndpoint"),
+    ("LocationParseError", "InvalidEndpoint"),
+    ("ConnectionRefusedError", "ConnectionRefused"),
+    ("ConnectionResetError", "ConnectionReset"),
+    ("ConnectionAbortedError", "ConnectionReset"),
+    ("BrokenPipeError", "ConnectionReset"),
+    ("RemoteDisconnected", "ConnectionReset"),
+    ("IncompleteRead", "ConnectionReset"),
+    ("ProtocolError", "ConnectionReset"),
+    ("ChunkedEncodingError", "ConnectionReset"),
+)
+# Class names that mean "no usable HTTP answer" even when the text says little.
+_TRANSPORT_BASE_NAMES = frozenset(
+    ("RetryError", "ConnectionError", "Timeout", "TimeoutError", "timeout", "RequestException")
+)
+
+
+def _transport_code_from_text(text: str) -> str:
+    lowered = text.lower()
+    for needles, code in _TRANSPORT_PATTERNS:
+        if any(needle in lowered for needle in needles):
+            return code
+    return "TransportError"
+
+
+def _transport_code(exc: BaseException) -> Optional[str]:
+    """A transport code when ``exc`` means the HTTP exchange failed, else None."""
+    names = _class_names(exc)
+    if isinstance(exc, socket.gaierror):
+        return "NameResolutionFailed" if exc.errno == socket.EAI_AGAIN else "UnknownHost"
+    if isinstance(exc, ssl.SSLError) or "SSLError" in names:
+        return "SSLError" if any(marker in str(exc).lower() for marker in _SSL_PERMANENT) else "ConnectionReset"
+    # The SDK's RetryError and requests' umbrella classes carry the detail in their text only.
+    if names[0] in ("RetryError", "ConnectionError", "RequestException") or "RetryError" in names:
+        return _transport_code_from_text(f"{getattr(exc, 'message', '')} {exc}")
+    for class_name, code in _TRANSPORT_CLASS_CODES:
+        if class_name in names:
+            return code
+    if isinstance(exc, (socket.timeout, TimeoutError)):
+        return "Timeout"
+    if isinstance(exc, ConnectionError) or _TRANSPORT_BASE_NAMES.intersection(names):
+        return _transport_code_from_text(f"{type(exc).__name__} {exc}")
+    return None
+
+
+# darabonba's Stream.read_as_json raises RuntimeError("Failed to parse the value as json format, Value: ...").
+_UNPARSABLE_MARKERS = ("Failed to parse the value as json", "Expecting value")
+
+
+def _plain_message(exc: BaseException) -> str:
+    text = _none_if_placeholder(getattr(exc, "message", None))
+    if text is None:
+        text = str(exc) or type(exc).__name__
+    return text
+
+
+def api_error_from_exception(exc: BaseException, operation: str) -> ApiError:
+    """Map anything an SDK call raised to an ApiError (never raises itself)."""
+    if isinstance(exc, ApiError):
+        return exc
+    names = _class_names(exc)
+    if "UnretryableException" in names:
+        # Only the wrapped exception says what failed; last_request holds the signed headers.
+        inner = getattr(exc, "inner_exception", None)
+        if isinstance(inner, BaseException) and inner is not exc:
+            return api_error_from_exception(inner, operation)
+        return ApiError(operation, code="TransportError", message=_plain_message(exc), transport=True)
+    if "ResponseException" in names or "AlibabaCloudException" in names or "TeaException" in names:
+        return _from_response_exception(exc, operation)
+    if "CredentialException" in names:
+        code = _none_if_placeholder(getattr(exc, "code", None)) or "InvalidCredentials"
+        return ApiError(
+            operation,
+            code=code,
+            message=_plain_message(exc),
+            request_id=_none_if_placeholder(getattr(exc, "request_id", None)),
+        )
+    transport_code = _transport_code(exc)
+    if transport_code is not None:
+        return ApiError(operation, code=transport_code, message=_plain_message(exc), transport=True)
+    if "JSONDecodeError" in names or any(marker in str(exc) for marker in _UNPARSABLE_MARKERS):
+        # The SDK parses every 4xx/5xx body as JSON: a proxy's HTML error page lands here.
+        return ApiError(operation, code="InvalidResponse", message=f"unparsable response: {exc}")
+    return ApiError(operation, code=UNKNOWN_CODE, message=str(exc) or type(exc).__name__)
+
+
+def _code_in(code: str, codes: Iterable[str], prefixes: Tuple[str, ...] = ()) -> bool:
+    return code in codes or code.startswith(prefixes)
+
+
+def is_throttling(err: ApiError) -> bool:
+    return _code_in(err.code, THROTTLING_CODES, (THROTTLING_PREFIX,)) or err.code.endswith(".Throttling")
+
+
+def is_transient(err: ApiError) -> bool:
+    return err.code in TRANSIENT_CODES
+
+
+def is_auth_error(err: ApiError) -> bool:
+    """Credentials, signature or permission problems: retrying cannot help."""
+    return _code_in(err.code, AUTH_CODES, AUTH_PREFIXES)
+
+
+def is_not_found(err: ApiError) -> bool:
+    """HTTP 404 or a code containing "NotFound"/"NotExist" (never an auth code such as InvalidAccessKeyId.NotFound)."""
+    if is_auth_error(err):
+        return False
+    return err.status == 404 or any(marker in err.code for marker in _NOT_FOUND_MARKERS)
+
+
+def is_already_exists(err: ApiError) -> bool:
+    """A code containing "Exist" (AlreadyExists, Conflict.SecurityGroupRuleExists, ...) or "Duplicate"."""
+    if any(marker in err.code for marker in _NOT_FOUND_MARKERS):
+        return False
+    return "Exist" in err.code or "Duplicate" in err.code
+
+
+_NOT_FOUND_MARKERS = ("NotFound", "NotExist", "NonExist")
+
+
+def may_have_been_applied(err: ApiError) -> bool:
+    """True when a write may have taken effect although it failed: the caller should re-read before retrying.
+
+    That is a transport failure after the request may have been sent (read timeout, reset
+    connection) or a 5xx answer; a refused connection or a 4xx answer means nothing changed.
+    """
+    if err.transport:
+        return err.code in AMBIGUOUS_TRANSPORT_CODES
+    return err.code == "InvalidResponse" or (err.status is not None and err.status >= 500)

@@ -1,0 +1,82 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""AlibabaCloudModule: AnsibleModule plus the shared options, a Session, and failures without tracebacks.
+
+Every module builds one of these, then calls `run(main_logic)`: whatever the logic raises
+(ApiError, OptionError, PortRangeError, a missing SDK) ends in fail_json with a message that
+names what was being done, the error code and the request id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Callable
+from typing import Optional
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.basic import missing_required_lib
+from ansible_collections.alibabacloud.apig.plugins.module_utils._client import MissingLibraryError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_ARGUMENT_SPEC
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_MUTUALLY_EXCLUSIVE
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import connection_settings
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
+
+
+class AlibabaCloudModule:
+    def __init__(self, argument_spec: dict, mutually_exclusive: Optional[list] = None, **kwargs: Any) -> None:
+        spec = dict(COMMON_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        self.module = AnsibleModule(
+            argument_spec=spec,
+            mutually_exclusive=list(COMMON_MUTUALLY_EXCLUSIVE) + list(mutually_exclusive or []),
+            **kwargs,
+        )
+        self._session: Optional[Session] = None
+        # What the logic has already done (e.g. the writes applied before one failed): a failed run reports it.
+        self.partial_result: dict = {}
+
+    @property
+    def params(self) -> dict:
+        return self.module.params
+
+    @property
+    def check_mode(self) -> bool:
+        return self.module.check_mode
+
+    @property
+    def diff_mode(self) -> bool:
+        return self.module._diff  # pylint: disable=protected-access
+
+    @property
+    def session(self) -> Session:
+        """Validated on first use, so that a module can check its own options first."""
+        if self._session is None:
+            self._session = Session(connection_settings(self.params), log=self.module.log)
+        return self._session
+
+    def warn(self, message: str) -> None:
+        self.module.warn(message)
+
+    def exit(self, **result: Any) -> None:
+        self.module.exit_json(**result)
+
+    def fail(self, msg: str, **result: Any) -> None:
+        self.module.fail_json(msg=msg, **result)
+
+    def run(self, logic: Callable[[AlibabaCloudModule], dict]) -> None:
+        """Run the module's logic and exit; every expected failure becomes a clean fail_json."""
+        try:
+            result = logic(self)
+        except ApiError as err:
+            self.fail(str(err), **err.to_result(), **self.partial_result)
+        except (OptionError, PortRangeError) as err:
+            self.fail(str(err), **self.partial_result)
+        except MissingLibraryError as err:
+            self.fail(missing_required_lib(err.library), **self.partial_result)
+        else:
+            self.exit(**result)

@@ -1,0 +1,297 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""Plan the writes that converge a gateway's security-group authorizations (pure: no I/O).
+
+Identity: an authorization is the tuple (security group id, start port, end port). The
+description is NOT part of it: a range authorized with another description is left alone
+and is not a change (descriptions are only sent with new authorizations).
+
+States and purge scope (resource-module terms in brackets):
+  * present: every desired range of every desired group is authorized [merged];
+    ``purge_port_ranges`` also removes the ranges of each desired group that are not desired
+    [replaced]; ``purge_security_groups`` also removes every authorization of groups that are not
+    desired, making the desired groups the gateway's complete set [overridden].
+  * absent: the listed ranges of each desired group are removed, matched exactly (overlapping
+    ranges are distinct rules here, not merged); a group with no ranges means all of that group's
+    authorizations [deleted]. Purge flags are meaningless here (ValueError).
+  * present also removes exact duplicates of a desired range (one (group, range) held by
+    several rule ids, e.g. left by a concurrent run), keeping the lowest rule id.
+  * A group given twice gets the union of its ranges (overlaps merged for present, as
+    _port_ranges.normalize_port_ranges does) and the first description given.
+
+Order of the writes, so that access never drops for ranges that stay:
+  1. ``adds``: one AddRanges per group, carrying all of its missing ranges;
+  2. ``deletes``: one DeleteRule per rule id, only after every add succeeded;
+  3. ``readds``: a rule id carrying several ranges is deleted whole, so its ranges that must
+     stay are added again afterwards, keeping their description (normally empty).
+
+Everything is sorted (groups by id, ranges ascending, deletes by group then rule id), so the
+same input always gives the same plan, the same ``actions`` and the same diff.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import NamedTuple
+from typing import Optional
+from typing import Set
+from typing import Tuple
+
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import merge_port_ranges
+
+STATES = ("present", "absent")
+
+Pair = Tuple[str, PortRange]
+
+
+class Authorization(NamedTuple):
+    """One port range of one gateway authorization, as listed by the API."""
+
+    rule_id: str
+    security_group_id: str
+    port_range: PortRange
+    description: Optional[str] = None
+
+
+class DesiredGroup(NamedTuple):
+    security_group_id: str
+    port_ranges: tuple
+    description: Optional[str] = None
+
+
+class AddRanges(NamedTuple):
+    """One AddGatewaySecurityGroupRule call."""
+
+    security_group_id: str
+    port_ranges: tuple
+    description: Optional[str] = None
+
+    def to_action(self) -> Dict[str, Any]:
+        return {
+            "action": "add",
+            "security_group_id": self.security_group_id,
+            "port_ranges": [str(port_range) for port_range in self.port_ranges],
+            "description": self.description,
+        }
+
+
+class DeleteRule(NamedTuple):
+    """One DeleteGatewaySecurityGroupRule call; ``port_ranges`` are all the ranges the rule carries."""
+
+    rule_id: str
+    security_group_id: str
+    port_ranges: tuple
+
+    def to_action(self) -> Dict[str, Any]:
+        return {
+            "action": "delete",
+            "rule_id": self.rule_id,
+            "security_group_id": self.security_group_id,
+            "port_ranges": [str(port_range) for port_range in self.port_ranges],
+        }
+
+
+class Plan(NamedTuple):
+    adds: tuple = ()
+    deletes: tuple = ()
+    readds: tuple = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.adds or self.deletes or self.readds)
+
+    def to_actions(self) -> List[Dict[str, Any]]:
+        """The JSON-friendly ``actions`` result, in execution order (adds, deletes, re-adds)."""
+        return [step.to_action() for step in self.adds + self.deletes + self.readds]
+
+
+def plan_actions(plan: Plan) -> List[Dict[str, Any]]:
+    return plan.to_actions()
+
+
+class _Rule:
+    """All ranges one rule id carries (several only if the API returned a multi-range item)."""
+
+    __slots__ = ("description", "pairs", "rule_id", "security_group_id")
+
+    def __init__(self, rule_id: str) -> None:
+        self.rule_id = rule_id
+        self.security_group_id = ""
+        self.pairs: Set[Pair] = set()
+        self.description: Optional[str] = None
+
+
+def _index_rules(current: Iterable[Authorization]) -> Dict[str, _Rule]:
+    rules: Dict[str, _Rule] = {}
+    for auth in current:
+        rule = rules.get(auth.rule_id)
+        if rule is None:
+            rule = rules[auth.rule_id] = _Rule(auth.rule_id)
+        rule.pairs.add((auth.security_group_id, PortRange(*auth.port_range)))
+        # A rule id belongs to one group; should the API ever disagree, report the smallest id.
+        if not rule.security_group_id or auth.security_group_id < rule.security_group_id:
+            rule.security_group_id = auth.security_group_id
+        if rule.description is None and auth.description:
+            rule.description = auth.description
+    return rules
+
+
+def _merge_desired(desired: Iterable[DesiredGroup], merge_overlaps: bool) -> Dict[str, Tuple[List[PortRange], Any]]:
+    """Group id -> (ranges, description); a group given twice gets the union of its ranges."""
+    collected: Dict[str, Tuple[Set[PortRange], Any]] = {}
+    for group in desired:
+        ranges = {PortRange(*port_range) for port_range in group.port_ranges}
+        if group.security_group_id in collected:
+            known, description = collected[group.security_group_id]
+            known.update(ranges)
+            collected[group.security_group_id] = (known, description if description is not None else group.description)
+        else:
+            collected[group.security_group_id] = (ranges, group.description)
+    return {
+        group_id: (merge_port_ranges(ranges) if merge_overlaps else sorted(ranges), description)
+        for group_id, (ranges, description) in collected.items()
+    }
+
+
+def plan_authorizations(
+    current: Iterable[Authorization],
+    desired: Iterable[DesiredGroup],
+    state: str = "present",
+    purge_port_ranges: bool = False,
+    purge_security_groups: bool = False,
+) -> Plan:
+    """Current authorizations + desired groups -> the ordered Plan (see the module docstring)."""
+    if state not in STATES:
+        raise ValueError(f"state must be one of {', '.join(STATES)}, got {state!r}")
+    if state == "absent" and (purge_port_ranges or purge_security_groups):
+        raise ValueError("purge_port_ranges and purge_security_groups cannot be used with state=absent")
+
+    current = list(current)
+    rules = _index_rules(current)
+    # Which rule ids hold each (group, range).
+    holders: Dict[Pair, List[str]] = {}
+    for rule in rules.values():
+        for pair in rule.pairs:
+            holders.setdefault(pair, []).append(rule.rule_id)
+    for rule_ids in holders.values():
+        rule_ids.sort()
+
+    desired = list(desired)
+    # state=absent matches exact ranges, so overlapping ranges there are distinct targets, not one union.
+    wanted = _merge_desired(desired, merge_overlaps=state == "present")
+    # With absent, a group named once without ranges means all of it, however else it is named.
+    whole_groups = {group.security_group_id for group in desired if not group.port_ranges}
+    desired_pairs: Set[Pair] = {(group_id, pr) for group_id, (ranges, _) in wanted.items() for pr in ranges}
+
+    # Pairs the plan removes on purpose; everything else that exists now must still exist after it.
+    removed: Set[Pair] = set()
+    if state == "absent":
+        for group_id, (ranges, _) in wanted.items():
+            if group_id in whole_groups:
+                removed.update(pair for pair in holders if pair[0] == group_id)
+            else:
+                removed.update((group_id, pr) for pr in ranges if (group_id, pr) in holders)
+    else:
+        for pair in holders:
+            group_id = pair[0]
+            if group_id in wanted:
+                if purge_port_ranges and pair not in desired_pairs:
+                    removed.add(pair)
+            elif purge_security_groups:
+                removed.add(pair)
+
+    deleted: Set[str] = {rule_id for pair in removed for rule_id in holders[pair]}
+    if state == "present":
+        _delete_duplicates(desired_pairs, holders, deleted)
+
+    target = set(holders) - removed
+    if state == "present":
+        target |= desired_pairs
+    surviving = {pair for rule_id, rule in rules.items() if rule_id not in deleted for pair in rule.pairs}
+    missing = target - surviving
+
+    adds = _add_steps((pair, wanted[pair[0]][1]) for pair in missing if pair not in holders)
+    # Ranges lost with a deleted multi-range rule keep the description they had.
+    readds = _add_steps((pair, rules[holders[pair][0]].description) for pair in missing if pair in holders)
+    deletes = tuple(
+        sorted(
+            (
+                DeleteRule(
+                    rule_id, rules[rule_id].security_group_id, tuple(sorted(pr for _, pr in rules[rule_id].pairs))
+                )
+                for rule_id in deleted
+            ),
+            key=lambda step: (step.security_group_id, step.rule_id),
+        )
+    )
+    return Plan(adds=adds, deletes=deletes, readds=readds)
+
+
+def _delete_duplicates(desired_pairs: Set[Pair], holders: Dict[Pair, List[str]], deleted: Set[str]) -> None:
+    """Keep one holder (the lowest rule id in string order, not already deleted) of each desired pair held twice.
+
+    Repeated until stable: deleting a duplicate multi-range rule can leave another pair with
+    fewer holders, never more, so the loop ends.
+    """
+    changed = True
+    while changed:
+        changed = False
+        for pair in sorted(desired_pairs):
+            keepers = [rule_id for rule_id in holders.get(pair, ()) if rule_id not in deleted]
+            if len(keepers) > 1:
+                deleted.update(keepers[1:])
+                changed = True
+
+
+def _add_steps(pairs_with_description: Iterable[Tuple[Pair, Optional[str]]]) -> tuple:
+    """One AddRanges per (group, description), ranges ascending, sorted by group."""
+    batches: Dict[Tuple[str, Optional[str]], List[PortRange]] = {}
+    for (group_id, port_range), description in pairs_with_description:
+        batches.setdefault((group_id, description), []).append(port_range)
+    return tuple(
+        AddRanges(group_id, tuple(sorted(ranges)), description)
+        for (group_id, description), ranges in sorted(batches.items(), key=lambda item: (item[0][0], item[0][1] or ""))
+    )
+
+
+def apply_plan(current: Iterable[Authorization], plan: Plan) -> Set[Pair]:
+    """The (group, range) set after the plan: deleted rule ids lose every range, adds and re-adds arrive."""
+    deleted = {step.rule_id for step in plan.deletes}
+    result = {(auth.security_group_id, PortRange(*auth.port_range)) for auth in current if auth.rule_id not in deleted}
+    for step in plan.adds + plan.readds:
+        result.update((step.security_group_id, PortRange(*pr)) for pr in step.port_ranges)
+    return result
+
+
+def diff_lines(authorization_pairs: Iterable[tuple]) -> str:
+    """``"sg-123 8080/8080\\n"`` per (group, range[, description]) or Authorization, sorted, one per line.
+
+    A description, when given, follows the range after a space; plan_diff gives none, so that its
+    after text is exactly what apply_plan yields.
+    """
+    lines = set()
+    for item in authorization_pairs:
+        if isinstance(item, Authorization):
+            group_id, port_range, description = item.security_group_id, item.port_range, item.description
+        else:
+            group_id, port_range = item[0], item[1]
+            description = item[2] if len(item) > 2 else None
+        port_range = PortRange(*port_range)
+        lines.add((group_id, port_range, f" {description}" if description else ""))
+    return "".join(f"{group_id} {port_range}{suffix}\n" for group_id, port_range, suffix in sorted(lines))
+
+
+def current_pairs(current: Iterable[Authorization]) -> Set[Pair]:
+    return {(auth.security_group_id, PortRange(*auth.port_range)) for auth in current}
+
+
+def plan_diff(current: Iterable[Authorization], plan: Plan) -> Dict[str, str]:
+    """Ansible's diff (before/after) built from the plan itself, never from a second code path."""
+    current = list(current)
+    return {"before": diff_lines(current_pairs(current)), "after": diff_lines(apply_plan(current, plan))}

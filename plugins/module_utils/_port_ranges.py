@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""Parse, validate and normalise TCP port ranges (pure, standard library only).
+
+Accepted spellings of one range: an integer (``8080``), a digit string (``"8080"``, meaning
+8080/8080), ``"START/END"`` (the API's own form) or ``"START-END"``; surrounding whitespace is
+ignored. Ports lie in 1..65535 and START <= END. Refused: booleans, floats, None, empty
+strings, signs, extra separators, lists or dicts where one range is expected, and ``-1/-1``
+(ECS spells "all ports" that way; the gateway API wants ``1/65535``).
+
+Normalisation policy (the modules' DOCUMENTATION repeats it):
+  * a list of ranges is sorted and exact duplicates are dropped;
+  * OVERLAPPING ranges are merged into their union (``80/9000`` + ``8080`` gives ``80/9000``,
+    ``80/100`` + ``90/200`` gives ``80/200``), because one gateway authorization per
+    overlapping piece would grant the same ports twice;
+  * ranges that only TOUCH (``80/80`` and ``81/81``) are NOT merged: they stay two
+    authorizations, so what the user listed remains recognisable in the gateway.
+  * ``merge=False`` sorts and de-duplicates only; state=absent uses it, since removing
+    ``80/9000`` and ``8080`` means two distinct rules, not their union.
+
+Every validation error is a PortRangeError naming the field and the offending value.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from typing import Iterable
+from typing import List
+from typing import NamedTuple
+
+MIN_PORT = 1
+MAX_PORT = 65535
+
+EXPECTED = f"expected PORT, START/END or START-END with ports between {MIN_PORT} and {MAX_PORT}"
+
+# ASCII digits only (\d would accept other scripts' digits), at most 10 of them so that int()
+# never meets a pathological length.
+_RANGE_RE = re.compile(r"^([0-9]{1,10})(?:([/-])([0-9]{1,10}))?$")
+_ALL_PORTS_RE = re.compile(r"^-1\s*[/-]\s*-1$")
+# Longest repr of an offending value quoted in a message.
+_MAX_VALUE_REPR = 80
+
+
+class PortRange(NamedTuple):
+    """An inclusive TCP port range; tuple ordering sorts by start, then end."""
+
+    start: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{self.start}/{self.end}"
+
+
+class PortRangeError(ValueError):
+    """Invalid port range input; ``field`` names where it came from, e.g. ``rules[1].port_ranges[2]``."""
+
+    def __init__(self, field: str, value: Any, reason: str = EXPECTED) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field}: {_short_repr(value)} is not a valid port range: {reason}")
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    if len(text) > _MAX_VALUE_REPR:
+        text = text[: _MAX_VALUE_REPR - 3] + "..."
+    return text
+
+
+def _check_port(port: int, field: str, value: Any) -> int:
+    if not MIN_PORT <= port <= MAX_PORT:
+        raise PortRangeError(field, value, f"port {port} is outside {MIN_PORT}..{MAX_PORT}")
+    return port
+
+
+def parse_port_range(value: Any, field: str = "port_ranges") -> PortRange:
+    """One range from an int or a string (see the module docstring); raises PortRangeError."""
+    # bool is a subclass of int: True must not become port 1.
+    if isinstance(value, bool):
+        raise PortRangeError(field, value, "a boolean is not a port; " + EXPECTED)
+    if isinstance(value, int):
+        port = _check_port(value, field, value)
+        return PortRange(port, port)
+    if not isinstance(value, str):
+        raise PortRangeError(field, value, f"a {type(value).__name__} is not a port range; {EXPECTED}")
+    text = value.strip()
+    if _ALL_PORTS_RE.match(text):
+        raise PortRangeError(field, value, "-1/-1 (all ports) is not accepted here; write 1/65535")
+    match = _RANGE_RE.match(text)
+    if match is None:
+        raise PortRangeError(field, value)
+    start = _check_port(int(match.group(1)), field, value)
+    end = start if match.group(3) is None else _check_port(int(match.group(3)), field, value)
+    if start > end:
+        raise PortRangeError(field, value, f"start {start} is greater than end {end}; write {end}/{start}")
+    return PortRange(start, end)
+
+
+def merge_port_ranges(ranges: Iterable[PortRange]) -> List[PortRange]:
+    """Sorted, without exact duplicates, overlapping ranges merged; touching ranges stay apart."""
+    merged: List[PortRange] = []
+    for current in sorted(set(ranges)):
+        if merged and current.start <= merged[-1].end:
+            last = merged[-1]
+            merged[-1] = PortRange(last.start, max(last.end, current.end))
+        else:
+            merged.append(current)
+    return merged
+
+
+def normalize_port_ranges(values: Any, field: str = "port_ranges", merge: bool = True) -> List[PortRange]:
+    """Parse a list of ranges (elements reported as ``field[i]``), then sort, de-duplicate and merge.
+
+    With ``merge=False`` overlapping ranges are kept apart (sorted, exact duplicates dropped).
+    """
+    if not isinstance(values, (list, tuple)):
+        raise PortRangeError(field, values, f"expected a list of port ranges, got a {type(values).__name__}")
+    parsed = [parse_port_range(item, f"{field}[{index}]") for index, item in enumerate(values)]
+    if merge:
+        return merge_port_ranges(parsed)
+    return sorted(set(parsed))
+
+
+def parse_api_port_ranges(text: Any, field: str = "portRange") -> List[PortRange]:
+    """The ranges an API item carries: ``"80/80"`` or, defensively, ``"80/80,443/443"`` (not merged)."""
+    if not isinstance(text, str) or not text.strip():
+        raise PortRangeError(field, text, "expected START/END, optionally comma-separated")
+    return sorted({parse_port_range(part, field) for part in text.split(",")})
+
+
+def format_port_range(port_range: PortRange) -> str:
+    """The API's spelling, ``START/END``."""
+    return f"{port_range.start}/{port_range.end}"
+
+
+def ranges_overlap(first: PortRange, second: PortRange) -> bool:
+    return first.start <= second.end and second.start <= first.end

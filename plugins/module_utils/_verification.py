@@ -1,0 +1,175 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""Is each gateway authorization still in force in its backend security group?
+
+An authorization lives twice: as a record in the gateway (APIG) and as an inbound rule in the
+backend group (ECS). Someone can delete the ECS rule out of band; the gateway record stays and
+the console still shows the authorization, but the gateway can no longer reach the backend
+(the vendor FAQ's "it worked, now it fails"). verify_authorizations reads each backend group's
+ingress rules once and checks every record against them; authorization_gaps is the pure check.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Optional
+from typing import Sequence
+from typing import Tuple
+
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import MAX_PORT
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import MIN_PORT
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
+
+AUTHORIZATION_NOT_EFFECTIVE = "AUTHORIZATION_NOT_EFFECTIVE"
+
+_ALL_PORTS = PortRange(MIN_PORT, MAX_PORT)
+# Protocols whose rule lets the gateway's TCP through.
+_TCP_CARRIERS = ("TCP", "ALL")
+
+
+def permission_port_range(permission: Dict[str, Any]) -> Optional[PortRange]:
+    """The TCP ports an ECS rule opens; ECS writes "all ports" as -1/-1 (and ALL rules as -1/-1 too)."""
+    text = str(permission.get("port_range") or "").strip()
+    protocol = str(permission.get("ip_protocol") or "").upper()
+    if text in ("", "-1/-1", "-1"):
+        return _ALL_PORTS if protocol == "ALL" or text else None
+    try:
+        return parse_port_range(text, "PortRange")
+    except PortRangeError:
+        return None
+
+
+def _opens_tcp(permission: Dict[str, Any]) -> bool:
+    direction = str(permission.get("direction") or "ingress").lower()
+    return (
+        direction == "ingress"
+        and str(permission.get("policy") or "Accept").lower() == "accept"
+        and str(permission.get("ip_protocol") or "").upper() in _TCP_CARRIERS
+    )
+
+
+def _covers(ranges: Sequence[PortRange], wanted: PortRange) -> bool:
+    """Whether the union of ranges covers every port of wanted (adjacent rules together count)."""
+    reach = wanted.start - 1
+    for current in sorted(ranges):
+        if current.start > reach + 1:
+            break
+        reach = max(reach, current.end)
+        if reach >= wanted.end:
+            return True
+    return reach >= wanted.end
+
+
+def _network(text: Any) -> Optional[Any]:
+    try:
+        return ipaddress.ip_network(str(text).strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def _cidr_contains(outer: Any, inner: Any) -> bool:
+    return outer is not None and inner is not None and outer.version == inner.version and inner.subnet_of(outer)
+
+
+def authorization_gaps(authorization: Dict[str, Any], permissions: Sequence[Dict[str, Any]]) -> List[str]:
+    """What the group's ingress rules lack to grant the authorization; [] when they grant it.
+
+    Normal groups: an Accept TCP rule (or ALL) from the authorization's source_security_group_id
+    covering its port range. Enterprise groups (non-empty auth_cidrs): for every CIDR, such rules
+    whose source CIDR contains it. Several rules may cover the range together.
+    """
+    try:
+        wanted = parse_port_range(authorization.get("port_range"), "port_range")
+    except PortRangeError:
+        return ["a readable port range (got {!r})".format(authorization.get("port_range"))]
+    usable: List[Tuple[Dict[str, Any], PortRange]] = []
+    for permission in permissions:
+        port_range = permission_port_range(permission)
+        if port_range is not None and _opens_tcp(permission):
+            usable.append((permission, port_range))
+    cidrs = [c for c in authorization.get("auth_cidrs") or [] if c and str(c).strip()]
+    if cidrs:
+        gaps = []
+        for cidr in cidrs:
+            inner = _network(cidr)
+            ranges = [r for p, r in usable if _cidr_contains(_network(p.get("source_cidr_ip")), inner)]
+            if not _covers(ranges, wanted):
+                gaps.append(f"a rule from {cidr} for {wanted}")
+        return gaps
+    source = authorization.get("source_security_group_id")
+    ranges = [r for p, r in usable if source and p.get("source_group_id") == source]
+    return [] if _covers(ranges, wanted) else [f"a rule from {source} for {wanted}"]
+
+
+def not_effective_finding(record: Dict[str, Any], gaps: Sequence[str], group_missing: bool = False) -> Dict[str, Any]:
+    group = record.get("security_group_id")
+    label = group + (f" ({record['security_group_name']})" if record.get("security_group_name") else "")
+    if group_missing:
+        what = f"security group {label} no longer exists, so the inbound rule that grants the gateway"
+        what += f" {record.get('port_range')} is gone"
+        advice = "authorize an existing backend group and revoke this authorization"
+    else:
+        what = f"the inbound rule in {label} that grants the gateway {record.get('port_range')} is missing"
+        what += " ({} not found)".format("; ".join(gaps)) if gaps else ""
+        what += ": it was probably deleted out of band"
+        advice = "re-run the authorization (delete and add) to restore it"
+    return {
+        "code": AUTHORIZATION_NOT_EFFECTIVE,
+        "message": f"authorization {record.get('rule_id')}: {what}; {advice}",
+        "ids": {
+            k: v
+            for k, v in (
+                ("rule_id", record.get("rule_id")),
+                ("security_group_id", group),
+                ("port_range", record.get("port_range")),
+                ("source_security_group_id", record.get("source_security_group_id")),
+            )
+            if v
+        },
+    }
+
+
+def check_authorizations(
+    records: Sequence[Dict[str, Any]], permissions_by_group: Dict[str, Optional[List[Dict[str, Any]]]]
+) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """The pure step: records with `effective` added, and a finding per ineffective one.
+
+    permissions_by_group maps a group id to its ingress rules, or to None when the group does not exist.
+    """
+    checked = []
+    findings = []
+    for record in records:
+        permissions = permissions_by_group.get(record.get("security_group_id"))
+        gaps = ["the security group"] if permissions is None else authorization_gaps(record, permissions)
+        checked.append(dict(record, effective=not gaps))
+        if gaps:
+            findings.append(not_effective_finding(record, gaps, group_missing=permissions is None))
+    return checked, findings
+
+
+def verify_authorizations(
+    session: Any, records: Sequence[Dict[str, Any]], max_concurrent_reads: int = 4
+) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """One ECS DescribeSecurityGroupAttribute (ingress, all pages) per distinct backend group, then the check."""
+    from ansible_collections.alibabacloud.apig.plugins.module_utils import _ecs
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
+
+    def read(group_id: str) -> Optional[List[Dict[str, Any]]]:
+        try:
+            return _ecs.describe_security_group_ingress(session, group_id)
+        except ApiError as err:
+            if is_not_found(err):
+                return None
+            raise
+
+    group_ids = sorted({r.get("security_group_id") for r in records if r.get("security_group_id")})
+    permissions = _ecs.bounded_map(read, group_ids, max_concurrent_reads)
+    return check_authorizations(records, dict(zip(group_ids, permissions)))

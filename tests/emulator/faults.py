@@ -1,0 +1,195 @@
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Fault injection: the ways a real cloud API misbehaves, on demand.
+
+Rules are posted as a JSON list to ``/_emulator/faults`` (replacing the current list). Each rule
+names the calls it applies to and exactly one fault::
+
+    {"action": "AddGatewaySecurityGroupRule" | "*", "product": "apig" | "ecs" | "cs" (optional),
+     one of:
+       "latency_ms": N                  add N ms before answering
+       "throttle_after_per_second": R   more than R calls in any one-second window answer
+                                        400 Throttling.User ("retry_after_ms": M adds the header
+                                        x-acs-retry-after: M, which the SDK turns into a
+                                        ThrottlingException)
+       "fail_next": N                   the next N calls answer "status" (default 503) with "code"
+                                        (default ServiceUnavailable, InternalError for 500) and
+                                        optional "message"
+       "hang_seconds": S                accept the request, answer nothing for S seconds, then
+                                        process it normally (a client with a shorter read timeout
+                                        has given up by then: the classic ambiguous timeout)
+       "drop_connection": true          close the socket without any answer
+     "times": N (optional)              the rule fires N times, then stays listed, exhausted}
+
+Faults apply after authentication (a refused signature is never throttled) and before the
+operation runs, so a failed call changes nothing, except ``hang_seconds``, whose call completes.
+Latency rules add up; of the other rules, the first in list order that fires decides the call.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+import time
+from typing import Any
+from typing import Deque
+from typing import Dict
+from typing import List
+from typing import Optional
+
+PRODUCTS = ("apig", "ecs", "cs")
+KINDS = ("latency_ms", "throttle_after_per_second", "fail_next", "hang_seconds", "drop_connection")
+THROTTLING_MESSAGE = "Request was denied due to user flow control."
+DEFAULT_FAIL_CODES = {500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}
+DEFAULT_FAIL_MESSAGES = {
+    "InternalError": "The request processing has failed due to some unknown error.",
+    "ServiceUnavailable": "The request has failed due to a temporary failure of the server.",
+}
+
+
+class FaultRuleError(ValueError):
+    """A posted rule is not valid; the message names the rule and the field."""
+
+
+class Effect:
+    """What the faults decided for one call: extra latency and at most one fault."""
+
+    def __init__(self) -> None:
+        self.latency_ms = 0.0
+        self.kind: Optional[str] = None  # throttle | fail | hang | drop
+        self.status = 0
+        self.code = ""
+        self.message = ""
+        self.retry_after_ms: Optional[int] = None
+        self.hang_seconds = 0.0
+
+
+class FaultRule:
+    def __init__(self, raw: Any, index: int) -> None:
+        where = f"rule {index}"
+        if not isinstance(raw, dict):
+            raise FaultRuleError(f"{where}: expected an object, got {raw!r}")
+        allowed = set(KINDS) | {"action", "product", "times", "status", "code", "message", "retry_after_ms"}
+        unknown = sorted(set(raw) - allowed)
+        if unknown:
+            raise FaultRuleError(f"{where}: unknown field(s) {', '.join(unknown)}")
+        self.action = raw.get("action")
+        if not isinstance(self.action, str) or not self.action:
+            raise FaultRuleError(f"{where}: 'action' is required (an action name or '*')")
+        self.product = raw.get("product")
+        if self.product is not None and self.product not in PRODUCTS:
+            raise FaultRuleError(f"{where}: 'product' must be one of {', '.join(PRODUCTS)}")
+        kinds = [k for k in KINDS if k in raw]
+        if len(kinds) != 1:
+            raise FaultRuleError(f"{where}: give exactly one of {', '.join(KINDS)}")
+        self.kind = kinds[0]
+        self.value = raw[self.kind]
+        if self.kind == "drop_connection":
+            if self.value is not True:
+                raise FaultRuleError(f"{where}: drop_connection must be true")
+        elif isinstance(self.value, bool) or not isinstance(self.value, (int, float)) or self.value < 0:
+            raise FaultRuleError(f"{where}: {self.kind} must be a non-negative number")
+        if self.kind in ("fail_next", "throttle_after_per_second") and int(self.value) != self.value:
+            raise FaultRuleError(f"{where}: {self.kind} must be an integer")
+        self.remaining = self._count(raw, "times", where)
+        if self.kind == "fail_next":
+            self.remaining = int(self.value)
+        self.status = raw.get("status", 503)
+        if self.kind == "fail_next" and (
+            isinstance(self.status, bool) or not isinstance(self.status, int) or not 400 <= self.status <= 599
+        ):
+            raise FaultRuleError(f"{where}: status must be an HTTP error status (400-599)")
+        self.code = raw.get("code") or DEFAULT_FAIL_CODES.get(self.status, "InjectedFault")
+        self.message = raw.get("message") or DEFAULT_FAIL_MESSAGES.get(self.code, f"Injected fault {self.code}.")
+        self.retry_after_ms = self._count(raw, "retry_after_ms", where)
+        self.raw = dict(raw)
+        self.fired = 0
+        self._accepted: Deque[float] = collections.deque()
+
+    @staticmethod
+    def _count(raw: Dict[str, Any], name: str, where: str) -> Optional[int]:
+        value = raw.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise FaultRuleError(f"{where}: {name} must be a non-negative integer")
+        return value
+
+    def matches(self, product: str, action: str) -> bool:
+        if self.product is not None and self.product != product:
+            return False
+        return self.action in ("*", action) and (self.remaining is None or self.remaining > 0)
+
+    def fire(self) -> None:
+        self.fired += 1
+        if self.remaining is not None:
+            self.remaining -= 1
+
+    def over_rate(self, now: float) -> bool:
+        """Sliding one-second window: True when R calls were already accepted in the last second."""
+        while self._accepted and now - self._accepted[0] >= 1.0:
+            self._accepted.popleft()
+        if len(self._accepted) >= int(self.value):
+            return True
+        self._accepted.append(now)
+        return False
+
+    def describe(self) -> Dict[str, Any]:
+        return dict(self.raw, fired=self.fired, remaining=self.remaining)
+
+
+class Faults:
+    """The current fault rules; thread-safe."""
+
+    def __init__(self, clock=time.monotonic) -> None:
+        self._rules: List[FaultRule] = []
+        self._lock = threading.Lock()
+        self._clock = clock
+
+    def set(self, raws: Any) -> None:
+        if not isinstance(raws, list):
+            raise FaultRuleError("expected a JSON list of rules")
+        rules = [FaultRule(raw, index) for index, raw in enumerate(raws)]
+        with self._lock:
+            self._rules = rules
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules = []
+
+    def describe(self) -> List[Dict[str, Any]]:
+        with self._lock:
+            return [rule.describe() for rule in self._rules]
+
+    def decide(self, product: str, action: str) -> Effect:
+        effect = Effect()
+        with self._lock:
+            now = self._clock()
+            for rule in self._rules:
+                if not rule.matches(product, action):
+                    continue
+                if rule.kind == "latency_ms":
+                    rule.fire()
+                    effect.latency_ms += float(rule.value)
+                elif effect.kind is not None:
+                    continue
+                elif rule.kind == "throttle_after_per_second":
+                    if rule.over_rate(now):
+                        rule.fire()
+                        effect.kind = "throttle"
+                        effect.retry_after_ms = rule.retry_after_ms
+                elif rule.kind == "fail_next":
+                    rule.fire()
+                    effect.kind, effect.status, effect.code, effect.message = (
+                        "fail",
+                        rule.status,
+                        rule.code,
+                        rule.message,
+                    )
+                elif rule.kind == "hang_seconds":
+                    rule.fire()
+                    effect.kind, effect.hang_seconds = "hang", float(rule.value)
+                elif rule.kind == "drop_connection":
+                    rule.fire()
+                    effect.kind = "drop"
+        return effect

@@ -1,0 +1,1186 @@
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The emulated cloud: its model, the world file (YAML) that describes it, and how it changes.
+
+A world is one account seen from one set of regions: access keys, VPCs with vSwitches,
+security groups with their permissions (ECS "rules"), ECS instances, ACK clusters with node pools
+and nodes, and APIG gateways with their security-group authorizations. ``World.from_document``
+validates a world file and names the offending entry in every error (``WorldError``);
+``World.to_document`` writes the same format back, so ``GET /_emulator/state`` can be edited and
+``PUT`` again. The format is documented in README.md next to this file.
+
+How an APIG authorization lands in ECS (``World.authorize``), the emulator's model:
+
+* An authorization is one (gateway, backend security group, port range) entry with its own
+  ``gsgr-`` id. It links to the ECS permissions it wrote into the backend group.
+* A normal backend group gets one inbound permission whose source is the gateway's managed
+  security group (``SourceGroupId``).
+* An enterprise group cannot reference another group, so it gets one ``SourceCidrIp`` permission
+  per gateway vSwitch CIDR; those CIDRs are the entry's ``auth_cidrs``.
+* Every permission is ingress, Accept, TCP, the port range, NicType intranet, Priority "1". An
+  identical permission that already exists is linked, not duplicated (ECS semantics).
+* ``World.revoke`` with ``cascade`` removes the linked permissions that no remaining
+  authorization still links; without it the permissions stay in the backend group.
+"""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import hashlib
+import ipaddress
+import os
+import re
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
+from typing import Tuple
+
+import yaml
+
+try:  # libyaml makes the 2,500-instance benchmark worlds load several times faster
+    from yaml import CSafeDumper as YamlDumper
+    from yaml import CSafeLoader as YamlLoader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeDumper as YamlDumper
+    from yaml import SafeLoader as YamlLoader
+
+WORLDS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worlds")
+
+DEFAULT_REGION = "cn-hangzhou"
+DEFAULT_RULE_QUOTA = 200
+DEFAULT_CREATE_TIME = "2025-01-06T08:00:00Z"
+MIN_PORT = 1
+MAX_PORT = 65535
+
+SECURITY_GROUP_TYPES = ("normal", "enterprise")
+DIRECTIONS = ("ingress", "egress")
+POLICIES = {"accept": "Accept", "drop": "Drop"}
+IP_PROTOCOLS = ("TCP", "UDP", "ICMP", "GRE", "ALL")
+NIC_TYPES = ("intranet", "internet")
+INSTANCE_STATUSES = ("Pending", "Running", "Starting", "Stopping", "Stopped")
+GATEWAY_STATUSES = (
+    "Running",
+    "Creating",
+    "CreateFailed",
+    "Upgrading",
+    "UpgradeFailed",
+    "Restarting",
+    "RestartFailed",
+    "Deleting",
+    "DeleteFailed",
+)
+GATEWAY_TYPES = ("API", "AI")
+
+_PORT_RANGE_RE = re.compile(r"^([0-9]{1,5})/([0-9]{1,5})$")
+
+
+class WorldError(ValueError):
+    """The world file (or a posted state) is not a valid world; the message names the entry."""
+
+
+def parse_port_range(text: Any) -> Tuple[int, int]:
+    """``"START/END"`` with 1 <= START <= END <= 65535, as APIG and ECS write TCP port ranges.
+
+    Raises ValueError with a reason; callers add the field name and turn it into their error.
+    """
+    if not isinstance(text, str):
+        raise ValueError("a port range is a string START/END")
+    match = _PORT_RANGE_RE.match(text)
+    if not match:
+        raise ValueError("expected START/END, e.g. 8080/8080")
+    start, end = int(match.group(1)), int(match.group(2))
+    if not (MIN_PORT <= start <= MAX_PORT and MIN_PORT <= end <= MAX_PORT):
+        raise ValueError(f"ports must lie between {MIN_PORT} and {MAX_PORT}")
+    if start > end:
+        raise ValueError("the start port is greater than the end port")
+    return start, end
+
+
+def format_port_range(port_range: Tuple[int, int]) -> str:
+    return f"{port_range[0]}/{port_range[1]}"
+
+
+# --------------------------------------------------------------------------------------------
+# Model
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AccessKey:
+    """An AccessKey pair; with ``security_token`` it is an STS (temporary) key.
+
+    ``allowed_actions`` is a RAM policy in miniature: ``product:Action`` patterns with shell
+    wildcards (``ecs:Describe*``, ``apig:*``); None allows everything.
+    """
+
+    id: str
+    secret: str
+    security_token: Optional[str] = None
+    allowed_actions: Optional[List[str]] = None
+    token_expired: bool = False
+
+    def allows(self, product: str, action: str) -> bool:
+        if self.allowed_actions is None:
+            return True
+        wanted = f"{product}:{action}".lower()
+        return any(fnmatch.fnmatchcase(wanted, pattern.lower()) for pattern in self.allowed_actions)
+
+
+@dataclass
+class VSwitch:
+    id: str
+    name: str
+    cidr: str
+    zone: str
+    vpc_id: str
+
+
+@dataclass
+class Vpc:
+    id: str
+    name: str
+    cidr: str
+    region: str
+    vswitch_ids: List[str] = field(default_factory=list)
+
+
+@dataclass
+class Permission:
+    """One ECS security group rule, with the string fields DescribeSecurityGroupAttribute returns."""
+
+    id: str
+    port_range: str
+    direction: str = "ingress"
+    policy: str = "Accept"
+    priority: str = "1"
+    ip_protocol: str = "TCP"
+    nic_type: str = "intranet"
+    source_cidr_ip: str = ""
+    source_group_id: str = ""
+    source_port_range: str = ""
+    ipv6_source_cidr_ip: str = ""
+    source_prefix_list_id: str = ""
+    dest_cidr_ip: str = ""
+    dest_group_id: str = ""
+    ipv6_dest_cidr_ip: str = ""
+    dest_prefix_list_id: str = ""
+    description: str = ""
+    create_time: str = DEFAULT_CREATE_TIME
+
+    def identity(self) -> Tuple[str, ...]:
+        """What makes two rules "identical" for ECS: everything but id, description and time."""
+        return (
+            self.direction,
+            self.policy.lower(),
+            self.priority,
+            self.ip_protocol.upper(),
+            self.port_range,
+            self.nic_type,
+            self.source_cidr_ip,
+            self.source_group_id,
+            self.source_port_range,
+            self.ipv6_source_cidr_ip,
+            self.source_prefix_list_id,
+            self.dest_cidr_ip,
+            self.dest_group_id,
+            self.ipv6_dest_cidr_ip,
+            self.dest_prefix_list_id,
+        )
+
+
+@dataclass
+class SecurityGroup:
+    id: str
+    name: str
+    type: str
+    vpc_id: str
+    description: str = ""
+    rule_quota: int = DEFAULT_RULE_QUOTA
+    service_managed: bool = False
+    tags: Dict[str, str] = field(default_factory=dict)
+    permissions: List[Permission] = field(default_factory=list)
+    creation_time: str = DEFAULT_CREATE_TIME
+
+
+@dataclass
+class Instance:
+    id: str
+    name: str
+    vpc_id: str
+    vswitch_id: str
+    zone: str
+    region: str
+    security_group_ids: List[str]
+    private_ips: List[str]
+    tags: Dict[str, str] = field(default_factory=dict)
+    status: str = "Running"
+    instance_type: str = "ecs.g7.large"
+    creation_time: str = DEFAULT_CREATE_TIME
+
+
+@dataclass
+class NodePool:
+    id: str
+    name: str
+    security_group_ids: List[str]
+    vswitch_ids: List[str]
+    is_default: bool = False
+
+
+@dataclass
+class Node:
+    instance_id: str
+    node_pool_id: str
+    name: str
+    state: str = "running"
+
+
+@dataclass
+class Cluster:
+    id: str
+    name: str
+    vpc_id: str
+    region: str
+    security_group_id: str
+    vswitch_ids: List[str]
+    cluster_type: str = "ManagedKubernetes"
+    state: str = "running"
+    node_pools: List[NodePool] = field(default_factory=list)
+    nodes: List[Node] = field(default_factory=list)
+
+    def node_pool(self, node_pool_id: str) -> Optional[NodePool]:
+        return next((p for p in self.node_pools if p.id == node_pool_id), None)
+
+    def security_group_ids(self) -> List[str]:
+        """The cluster's group and every node pool's scaling-group groups, first seen first."""
+        seen: List[str] = [self.security_group_id]
+        for pool in self.node_pools:
+            seen.extend(g for g in pool.security_group_ids if g not in seen)
+        return seen
+
+
+@dataclass
+class Authorization:
+    """One APIG authorization entry: gateway -> backend group, one port range."""
+
+    id: str
+    security_group_id: str
+    port_range: str
+    description: str = ""
+    auth_cidrs: List[str] = field(default_factory=list)
+    permission_ids: List[str] = field(default_factory=list)
+
+
+@dataclass
+class Gateway:
+    id: str
+    name: str
+    vpc_id: str
+    vswitch_ids: List[str]
+    zones: List[Tuple[str, str]]  # (zone id, vSwitch id)
+    security_group_id: str
+    region: str
+    status: str = "Running"
+    gateway_type: str = "API"
+    edition: str = "Professional"
+    spec: str = "apigw.small.x1"
+    replicas: str = "2"
+    version: str = "2.1.6"
+    resource_group_id: str = "rg-emulator-default"
+    charge_type: str = "POSTPAY"
+    create_timestamp: int = 1736150400000
+    tags: Dict[str, str] = field(default_factory=dict)
+    authorizations: List[Authorization] = field(default_factory=list)
+
+    def authorization(self, rule_id: str) -> Optional[Authorization]:
+        return next((a for a in self.authorizations if a.id == rule_id), None)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading the world file
+# --------------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Typed access to one mapping of the world file; every error names ``where``."""
+
+    def __init__(self, value: Any, where: str, required: Iterable[str], optional: Iterable[str]) -> None:
+        if not isinstance(value, dict):
+            raise WorldError(f"{where}: expected a mapping, got {type(value).__name__}")
+        required = tuple(required)
+        allowed = set(required) | set(optional)
+        unknown = sorted(str(k) for k in value if k not in allowed)
+        if unknown:
+            raise WorldError(f"{where}: unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}")
+        for key in required:
+            if value.get(key) in (None, ""):
+                raise WorldError(f"{where}: '{key}' is required")
+        self.value = value
+        self.where = where
+
+    def str(self, key: str, default: Optional[str] = None) -> Optional[str]:
+        value = self.value.get(key)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise WorldError(f"{self.where}.{key}: expected a string, got {value!r}")
+        return str(value)
+
+    def choice(self, key: str, choices: Iterable[str], default: str, fold: bool = False) -> str:
+        value = self.str(key, default)
+        options = {c.lower() if fold else c: c for c in choices}
+        found = options.get(value.lower() if fold else value)
+        if found is None:
+            raise WorldError(f"{self.where}.{key}: {value!r} is not one of {', '.join(choices)}")
+        return found
+
+    def int(self, key: str, default: int, minimum: int = 0) -> int:
+        value = self.value.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise WorldError(f"{self.where}.{key}: expected an integer >= {minimum}, got {value!r}")
+        return value
+
+    def bool(self, key: str, default: bool = False) -> bool:
+        value = self.value.get(key, default)
+        if not isinstance(value, bool):
+            raise WorldError(f"{self.where}.{key}: expected true or false, got {value!r}")
+        return value
+
+    def str_list(self, key: str, default: Optional[List[str]] = None) -> Optional[List[str]]:
+        value = self.value.get(key)
+        if value is None:
+            return None if default is None else list(default)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise WorldError(f"{self.where}.{key}: expected a list of strings, got {value!r}")
+        return list(value)
+
+    def str_map(self, key: str) -> Dict[str, str]:
+        value = self.value.get(key) or {}
+        if not isinstance(value, dict):
+            raise WorldError(f"{self.where}.{key}: expected a mapping of strings, got {value!r}")
+        result = {}
+        for k, v in value.items():
+            if not isinstance(k, str) or isinstance(v, bool) or not isinstance(v, (str, int, float)):
+                raise WorldError(f"{self.where}.{key}: tag {k!r} must map a string to a string")
+            result[k] = str(v)
+        return result
+
+    def list(self, key: str) -> List[Any]:
+        value = self.value.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise WorldError(f"{self.where}.{key}: expected a list, got {type(value).__name__}")
+        return value
+
+
+def _cidr(value: str, where: str) -> ipaddress.IPv4Network:
+    try:
+        return ipaddress.IPv4Network(value)
+    except ValueError as exc:
+        raise WorldError(f"{where}: {value!r} is not an IPv4 CIDR block ({exc})") from None
+
+
+def _entity_where(collection: str, index: int, raw: Any) -> str:
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    return f"{collection}[{index}]" + (f" ({ident})" if ident else "")
+
+
+class IdFactory:
+    """Deterministic, unique ids: ``prefix-`` plus hex derived from a counter, skipping used ids."""
+
+    def __init__(self, used: Iterable[str] = ()) -> None:
+        self.used = set(used)
+        self.counters: Dict[str, int] = {}
+
+    def new(self, prefix: str, length: int = 20) -> str:
+        while True:
+            count = self.counters.get(prefix, 0) + 1
+            self.counters[prefix] = count
+            digest = hashlib.sha256(f"emulator:{prefix}:{count}".encode()).hexdigest()
+            candidate = f"{prefix}-{digest[:length]}"
+            if candidate not in self.used:
+                self.used.add(candidate)
+                return candidate
+
+    def claim(self, ident: str, where: str) -> str:
+        if ident in self.used:
+            raise WorldError(f"{where}: id {ident!r} is used twice")
+        self.used.add(ident)
+        return ident
+
+
+# --------------------------------------------------------------------------------------------
+# World
+# --------------------------------------------------------------------------------------------
+
+
+class World:
+    """The whole emulated account. Mutated only by the API handlers, under the server's lock."""
+
+    def __init__(self) -> None:
+        self.regions: List[str] = []
+        self.access_keys: List[AccessKey] = []
+        self.vpcs: Dict[str, Vpc] = {}
+        self.vswitches: Dict[str, VSwitch] = {}
+        self.security_groups: Dict[str, SecurityGroup] = {}
+        self.instances: Dict[str, Instance] = {}
+        self.clusters: Dict[str, Cluster] = {}
+        self.gateways: Dict[str, Gateway] = {}
+        self.meta: Dict[str, Any] = {}
+        self.ids = IdFactory()
+        self.keys_by_id: Dict[str, AccessKey] = {}
+        self._positions: Dict[str, int] = {}
+
+    # -- look-ups ---------------------------------------------------------------------------
+
+    @property
+    def default_region(self) -> str:
+        return self.regions[0]
+
+    @property
+    def default_key(self) -> AccessKey:
+        return self.access_keys[0]
+
+    def access_key(self, key_id: str) -> Optional[AccessKey]:
+        return self.keys_by_id.get(key_id)
+
+    def secrets(self) -> List[str]:
+        """Every secret and token, so that logs and messages can be scrubbed of them."""
+        values = [k.secret for k in self.access_keys]
+        values.extend(k.security_token for k in self.access_keys if k.security_token)
+        return values
+
+    def position(self, instance: Instance) -> int:
+        """The instance's rank in the world file: answers list instances in that order."""
+        return self._positions[instance.id]
+
+    def instances_in_group(self, group_id: str) -> List[Instance]:
+        return [i for i in self.instances.values() if group_id in i.security_group_ids]
+
+    # -- authorizations (APIG -> ECS) -------------------------------------------------------
+
+    def authorization_permissions(self, gateway: Gateway, group: SecurityGroup, port_range: str) -> List[Permission]:
+        """The ECS permissions an authorization of ``group`` on ``port_range`` needs (ids unset)."""
+        base = dict(
+            direction="ingress",
+            policy="Accept",
+            priority="1",
+            ip_protocol="TCP",
+            port_range=port_range,
+            nic_type="intranet",
+            description=f"Authorized by APIG gateway {gateway.id}",
+        )
+        if group.type == "enterprise":
+            return [Permission(id="", source_cidr_ip=cidr, **base) for cidr in self.gateway_cidrs(gateway)]
+        return [Permission(id="", source_group_id=gateway.security_group_id, **base)]
+
+    def gateway_cidrs(self, gateway: Gateway) -> List[str]:
+        return [self.vswitches[v].cidr for v in gateway.vswitch_ids]
+
+    def missing_permissions(self, group: SecurityGroup, wanted: List[Permission]) -> List[Permission]:
+        """The permissions of ``wanted`` that ``group`` does not already hold (by identity)."""
+        present = {p.identity() for p in group.permissions}
+        result, seen = [], set()
+        for permission in wanted:
+            identity = permission.identity()
+            if identity not in present and identity not in seen:
+                seen.add(identity)
+                result.append(permission)
+        return result
+
+    def authorize(
+        self, gateway: Gateway, group: SecurityGroup, port_range: str, description: str, rule_id: Optional[str] = None
+    ) -> Authorization:
+        """Record one authorization entry and write (or link) its ECS permissions.
+
+        Callers validate first (quota, duplicates): this only applies the change.
+        """
+        wanted = self.authorization_permissions(gateway, group, port_range)
+        by_identity = {p.identity(): p for p in group.permissions}
+        linked = []
+        for permission in wanted:
+            existing = by_identity.get(permission.identity())
+            if existing is None:
+                permission.id = self.ids.new("sgr")
+                group.permissions.append(permission)
+                by_identity[permission.identity()] = permission
+                existing = permission
+            linked.append(existing.id)
+        entry = Authorization(
+            id=rule_id or self.ids.new("gsgr"),
+            security_group_id=group.id,
+            port_range=port_range,
+            description=description,
+            auth_cidrs=[p.source_cidr_ip for p in wanted if p.source_cidr_ip],
+            permission_ids=linked,
+        )
+        gateway.authorizations.append(entry)
+        return entry
+
+    def revoke(self, gateway: Gateway, entry: Authorization, cascade: bool) -> List[str]:
+        """Remove an authorization; with ``cascade``, also the ECS permissions only it still needs.
+
+        Returns the ids of the permissions removed from the backend group.
+        """
+        gateway.authorizations.remove(entry)
+        if not cascade:
+            return []
+        still_needed = {pid for gw in self.gateways.values() for a in gw.authorizations for pid in a.permission_ids}
+        group = self.security_groups.get(entry.security_group_id)
+        if group is None:
+            return []
+        doomed = {pid for pid in entry.permission_ids if pid not in still_needed}
+        group.permissions = [p for p in group.permissions if p.id not in doomed]
+        return sorted(doomed)
+
+    # -- the world file -----------------------------------------------------------------------
+
+    @classmethod
+    def from_document(cls, doc: Any) -> World:
+        """Build and validate a world from a parsed world file; raises WorldError."""
+        world = cls()
+        top = _Reader(
+            doc,
+            "world",
+            required=("access_keys",),
+            optional=(
+                "region",
+                "regions",
+                "vpcs",
+                "security_groups",
+                "instances",
+                "clusters",
+                "gateways",
+                "meta",
+            ),
+        )
+        world._load_regions(top)
+        world._load_access_keys(top)
+        for index, raw in enumerate(top.list("vpcs")):
+            world._load_vpc(raw, _entity_where("vpcs", index, raw))
+        pending_permissions = []
+        for index, raw in enumerate(top.list("security_groups")):
+            pending_permissions.append(world._load_security_group(raw, _entity_where("security_groups", index, raw)))
+        pending_authorizations = []
+        for index, raw in enumerate(top.list("gateways")):
+            pending_authorizations.append(world._load_gateway(raw, _entity_where("gateways", index, raw)))
+        # Permissions may name any group as source, the gateways' managed groups included.
+        for group, raws, where in pending_permissions:
+            for index, raw in enumerate(raws):
+                group.permissions.append(world._load_permission(raw, f"{where}.permissions[{index}]"))
+        auto_ips = _IpAllocator()
+        for index, raw in enumerate(top.list("instances")):
+            world._load_instance(raw, _entity_where("instances", index, raw), auto_ips)
+        auto_ips.assign(world)
+        world._positions = {ident: rank for rank, ident in enumerate(world.instances)}
+        for index, raw in enumerate(top.list("clusters")):
+            world._load_cluster(raw, _entity_where("clusters", index, raw))
+        for gateway, raws, where in pending_authorizations:
+            for index, raw in enumerate(raws):
+                world._load_authorization(gateway, raw, f"{where}.authorizations[{index}]")
+        meta = doc.get("meta")
+        if meta is not None and not isinstance(meta, dict):
+            raise WorldError("world.meta: expected a mapping")
+        world.meta = copy.deepcopy(meta or {})
+        return world
+
+    def _load_regions(self, top: _Reader) -> None:
+        regions = top.str_list("regions")
+        region = top.str("region")
+        if regions is None:
+            regions = [region or DEFAULT_REGION]
+        elif region is not None and region not in regions:
+            raise WorldError(f"world.region: {region!r} is not in world.regions")
+        elif region is not None:
+            regions = [region] + [r for r in regions if r != region]
+        if not regions or len(set(regions)) != len(regions):
+            raise WorldError("world.regions: expected a non-empty list of distinct region ids")
+        self.regions = regions
+
+    def _load_access_keys(self, top: _Reader) -> None:
+        raws = top.list("access_keys")
+        if not raws:
+            raise WorldError("world.access_keys: at least one access key is required")
+        for index, raw in enumerate(raws):
+            where = _entity_where("access_keys", index, raw)
+            r = _Reader(raw, where, ("id", "secret"), ("security_token", "allowed_actions", "token_expired"))
+            key = AccessKey(
+                id=r.str("id"),
+                secret=r.str("secret"),
+                security_token=r.str("security_token"),
+                allowed_actions=r.str_list("allowed_actions"),
+                token_expired=r.bool("token_expired"),
+            )
+            if key.id in self.keys_by_id:
+                raise WorldError(f"{where}: access key id {key.id!r} is used twice")
+            if re.match(r"^LTAI[0-9A-Za-z]{12,}", key.id):
+                raise WorldError(f"{where}: {key.id!r} looks like a real Alibaba Cloud AccessKey id; use a fake one")
+            if key.token_expired and not key.security_token:
+                raise WorldError(f"{where}: token_expired needs a security_token")
+            self.access_keys.append(key)
+            self.keys_by_id[key.id] = key
+
+    def _load_vpc(self, raw: Any, where: str) -> None:
+        r = _Reader(raw, where, ("id", "cidr"), ("name", "region", "vswitches"))
+        vpc = Vpc(
+            id=self.ids.claim(r.str("id"), where),
+            name=r.str("name", ""),
+            cidr=r.str("cidr"),
+            region=r.str("region", self.default_region),
+        )
+        network = _cidr(vpc.cidr, f"{where}.cidr")
+        if vpc.region not in self.regions:
+            raise WorldError(f"{where}.region: {vpc.region!r} is not in world.regions {self.regions}")
+        for index, raw_vsw in enumerate(r.list("vswitches")):
+            vsw_where = f"{where}.{_entity_where('vswitches', index, raw_vsw)}"
+            vr = _Reader(raw_vsw, vsw_where, ("id", "cidr", "zone"), ("name",))
+            vsw = VSwitch(
+                id=self.ids.claim(vr.str("id"), vsw_where),
+                name=vr.str("name", ""),
+                cidr=vr.str("cidr"),
+                zone=vr.str("zone"),
+                vpc_id=vpc.id,
+            )
+            if not _cidr(vsw.cidr, f"{vsw_where}.cidr").subnet_of(network):
+                raise WorldError(f"{vsw_where}.cidr: {vsw.cidr} is not inside the VPC's {vpc.cidr}")
+            self.vswitches[vsw.id] = vsw
+            vpc.vswitch_ids.append(vsw.id)
+        self.vpcs[vpc.id] = vpc
+
+    def _vpc(self, vpc_id: Optional[str], where: str) -> Vpc:
+        vpc = self.vpcs.get(vpc_id or "")
+        if vpc is None:
+            raise WorldError(f"{where}: VPC {vpc_id!r} is not defined in world.vpcs")
+        return vpc
+
+    def _vswitch(self, vsw_id: str, vpc_id: Optional[str], where: str) -> VSwitch:
+        vsw = self.vswitches.get(vsw_id)
+        if vsw is None:
+            raise WorldError(f"{where}: vSwitch {vsw_id!r} is not defined in any VPC")
+        if vpc_id is not None and vsw.vpc_id != vpc_id:
+            raise WorldError(f"{where}: vSwitch {vsw_id!r} belongs to {vsw.vpc_id}, not {vpc_id}")
+        return vsw
+
+    def _group(self, group_id: str, vpc_id: Optional[str], where: str) -> SecurityGroup:
+        group = self.security_groups.get(group_id)
+        if group is None:
+            raise WorldError(f"{where}: security group {group_id!r} is not defined in world.security_groups")
+        if vpc_id is not None and group.vpc_id != vpc_id:
+            raise WorldError(f"{where}: security group {group_id!r} belongs to {group.vpc_id}, not {vpc_id}")
+        return group
+
+    def _load_security_group(self, raw: Any, where: str) -> Tuple[SecurityGroup, List[Any], str]:
+        r = _Reader(
+            raw,
+            where,
+            ("id", "vpc"),
+            ("name", "type", "description", "rule_quota", "service_managed", "tags", "permissions", "creation_time"),
+        )
+        group = SecurityGroup(
+            id=self.ids.claim(r.str("id"), where),
+            name=r.str("name", ""),
+            type=r.choice("type", SECURITY_GROUP_TYPES, "normal", fold=True),
+            vpc_id=self._vpc(r.str("vpc"), f"{where}.vpc").id,
+            description=r.str("description", ""),
+            rule_quota=r.int("rule_quota", DEFAULT_RULE_QUOTA, minimum=1),
+            service_managed=r.bool("service_managed"),
+            tags=r.str_map("tags"),
+            creation_time=r.str("creation_time", DEFAULT_CREATE_TIME),
+        )
+        self.security_groups[group.id] = group
+        return group, r.list("permissions"), where
+
+    def _load_permission(self, raw: Any, where: str) -> Permission:
+        text_fields = (
+            "source_cidr_ip",
+            "source_group_id",
+            "source_port_range",
+            "ipv6_source_cidr_ip",
+            "source_prefix_list_id",
+            "dest_cidr_ip",
+            "dest_group_id",
+            "ipv6_dest_cidr_ip",
+            "dest_prefix_list_id",
+            "description",
+            "create_time",
+        )
+        r = _Reader(
+            raw,
+            where,
+            ("port_range",),
+            ("id", "direction", "policy", "priority", "ip_protocol", "nic_type") + text_fields,
+        )
+        protocol = r.choice("ip_protocol", IP_PROTOCOLS, "TCP", fold=True)
+        port_range = r.str("port_range")
+        if protocol in ("TCP", "UDP"):
+            try:
+                parse_port_range(port_range)
+            except ValueError as exc:
+                raise WorldError(f"{where}.port_range: {port_range!r}: {exc}") from None
+        elif port_range != "-1/-1":
+            raise WorldError(f"{where}.port_range: {protocol} rules use -1/-1, got {port_range!r}")
+        priority = r.str("priority", "1")
+        if not priority.isdigit() or not 1 <= int(priority) <= 100:
+            raise WorldError(f"{where}.priority: expected 1 to 100, got {priority!r}")
+        values = {name: r.str(name, "") for name in text_fields}
+        values["create_time"] = values["create_time"] or DEFAULT_CREATE_TIME
+        for name in ("source_cidr_ip", "dest_cidr_ip"):
+            if values[name]:
+                _cidr(values[name], f"{where}.{name}")
+        for name in ("source_group_id", "dest_group_id"):
+            if values[name] and values[name] not in self.security_groups:
+                raise WorldError(f"{where}.{name}: security group {values[name]!r} is not defined")
+        ident = self.ids.claim(r.str("id"), where) if r.str("id") else self.ids.new("sgr")
+        return Permission(
+            id=ident,
+            port_range=port_range,
+            direction=r.choice("direction", DIRECTIONS, "ingress", fold=True),
+            policy=POLICIES[r.choice("policy", tuple(POLICIES), "accept", fold=True)],
+            priority=str(int(priority)),
+            ip_protocol=protocol,
+            nic_type=r.choice("nic_type", NIC_TYPES, "intranet", fold=True),
+            **values,
+        )
+
+    def _load_instance(self, raw: Any, where: str, auto_ips: _IpAllocator) -> None:
+        r = _Reader(
+            raw,
+            where,
+            ("id", "vswitch", "security_groups"),
+            ("name", "vpc", "private_ips", "tags", "status", "instance_type", "creation_time"),
+        )
+        vsw = self._vswitch(r.str("vswitch"), r.str("vpc"), f"{where}.vswitch")
+        group_ids = r.str_list("security_groups")
+        if not group_ids:
+            raise WorldError(f"{where}.security_groups: an instance belongs to at least one security group")
+        for group_id in group_ids:
+            self._group(group_id, vsw.vpc_id, f"{where}.security_groups")
+        ips = r.str_list("private_ips", [])
+        network = ipaddress.IPv4Network(vsw.cidr)
+        for ip in ips:
+            try:
+                inside = ipaddress.IPv4Address(ip) in network
+            except ValueError:
+                raise WorldError(f"{where}.private_ips: {ip!r} is not an IPv4 address") from None
+            if not inside:
+                raise WorldError(f"{where}.private_ips: {ip} is not inside vSwitch {vsw.id} ({vsw.cidr})")
+        instance = Instance(
+            id=self.ids.claim(r.str("id"), where),
+            name=r.str("name", ""),
+            vpc_id=vsw.vpc_id,
+            vswitch_id=vsw.id,
+            zone=vsw.zone,
+            region=self.vpcs[vsw.vpc_id].region,
+            security_group_ids=group_ids,
+            private_ips=ips,
+            tags=r.str_map("tags"),
+            status=r.choice("status", INSTANCE_STATUSES, "Running", fold=True),
+            instance_type=r.str("instance_type", "ecs.g7.large"),
+            creation_time=r.str("creation_time", DEFAULT_CREATE_TIME),
+        )
+        instance.name = instance.name or instance.id
+        auto_ips.add(instance, where)
+        self.instances[instance.id] = instance
+
+    def _load_cluster(self, raw: Any, where: str) -> None:
+        r = _Reader(
+            raw,
+            where,
+            ("id", "vpc", "security_group"),
+            ("name", "vswitches", "cluster_type", "state", "node_pools", "nodes"),
+        )
+        vpc = self._vpc(r.str("vpc"), f"{where}.vpc")
+        cluster = Cluster(
+            id=self.ids.claim(r.str("id"), where),
+            name=r.str("name", ""),
+            vpc_id=vpc.id,
+            region=vpc.region,
+            security_group_id=self._group(r.str("security_group"), vpc.id, f"{where}.security_group").id,
+            vswitch_ids=[self._vswitch(v, vpc.id, f"{where}.vswitches").id for v in r.str_list("vswitches", [])],
+            cluster_type=r.str("cluster_type", "ManagedKubernetes"),
+            state=r.str("state", "running"),
+        )
+        for index, raw_pool in enumerate(r.list("node_pools")):
+            pool_where = f"{where}.{_entity_where('node_pools', index, raw_pool)}"
+            pr = _Reader(raw_pool, pool_where, ("id", "security_groups"), ("name", "vswitches", "default"))
+            pool = NodePool(
+                id=self.ids.claim(pr.str("id"), pool_where),
+                name=pr.str("name", ""),
+                security_group_ids=[
+                    self._group(g, vpc.id, f"{pool_where}.security_groups").id for g in pr.str_list("security_groups")
+                ],
+                vswitch_ids=[
+                    self._vswitch(v, vpc.id, f"{pool_where}.vswitches").id for v in pr.str_list("vswitches", [])
+                ],
+                is_default=pr.bool("default"),
+            )
+            cluster.node_pools.append(pool)
+        taken = {n.instance_id for c in self.clusters.values() for n in c.nodes}
+        for index, raw_node in enumerate(r.list("nodes")):
+            node_where = f"{where}.nodes[{index}]"
+            nr = _Reader(raw_node, node_where, ("instance", "node_pool"), ("name", "state"))
+            instance = self.instances.get(nr.str("instance"))
+            if instance is None:
+                raise WorldError(f"{node_where}.instance: {nr.str('instance')!r} is not an instance in world.instances")
+            if instance.vpc_id != vpc.id:
+                raise WorldError(
+                    f"{node_where}.instance: {instance.id} is in {instance.vpc_id}, not the cluster's {vpc.id}"
+                )
+            if instance.id in taken:
+                raise WorldError(f"{node_where}.instance: {instance.id} is already a node of a cluster")
+            taken.add(instance.id)
+            pool = cluster.node_pool(nr.str("node_pool"))
+            if pool is None:
+                raise WorldError(f"{node_where}.node_pool: {nr.str('node_pool')!r} is not a node pool of {cluster.id}")
+            name = nr.str("name") or f"{cluster.region}.{instance.private_ips[0]}"
+            cluster.nodes.append(Node(instance.id, pool.id, name, nr.str("state", "running")))
+        self.clusters[cluster.id] = cluster
+
+    def _load_gateway(self, raw: Any, where: str) -> Tuple[Gateway, List[Any], str]:
+        r = _Reader(
+            raw,
+            where,
+            ("id", "vpc", "vswitches", "security_group"),
+            (
+                "name",
+                "zones",
+                "status",
+                "gateway_type",
+                "edition",
+                "spec",
+                "replicas",
+                "version",
+                "resource_group_id",
+                "charge_type",
+                "create_timestamp",
+                "tags",
+                "authorizations",
+            ),
+        )
+        vpc = self._vpc(r.str("vpc"), f"{where}.vpc")
+        vswitch_ids = [self._vswitch(v, vpc.id, f"{where}.vswitches").id for v in r.str_list("vswitches")]
+        zones = []
+        for index, raw_zone in enumerate(r.list("zones")):
+            zr = _Reader(raw_zone, f"{where}.zones[{index}]", ("id", "vswitch"), ())
+            if zr.str("vswitch") not in vswitch_ids:
+                raise WorldError(
+                    f"{where}.zones[{index}].vswitch: {zr.str('vswitch')!r} is not one of the gateway's vswitches"
+                )
+            zones.append((zr.str("id"), zr.str("vswitch")))
+        if not zones:
+            zones = [(self.vswitches[v].zone, v) for v in vswitch_ids]
+        gateway = Gateway(
+            id=self.ids.claim(r.str("id"), where),
+            name=r.str("name", ""),
+            vpc_id=vpc.id,
+            vswitch_ids=vswitch_ids,
+            zones=zones,
+            security_group_id=self._managed_group(r.value.get("security_group"), vpc.id, f"{where}.security_group"),
+            region=vpc.region,
+            status=r.choice("status", GATEWAY_STATUSES, "Running"),
+            gateway_type=r.choice("gateway_type", GATEWAY_TYPES, "API"),
+            edition=r.str("edition", "Professional"),
+            spec=r.str("spec", "apigw.small.x1"),
+            replicas=r.str("replicas", "2"),
+            version=r.str("version", "2.1.6"),
+            resource_group_id=r.str("resource_group_id", "rg-emulator-default"),
+            charge_type=r.str("charge_type", "POSTPAY"),
+            create_timestamp=r.int("create_timestamp", 1736150400000),
+            tags=r.str_map("tags"),
+        )
+        self.gateways[gateway.id] = gateway
+        return gateway, r.list("authorizations"), where
+
+    def _managed_group(self, raw: Any, vpc_id: str, where: str) -> str:
+        """The gateway's managed group; created in ECS when world.security_groups does not list it."""
+        r = _Reader(raw, where, ("id",), ("name", "type"))
+        group = self.security_groups.get(r.str("id"))
+        if group is None:
+            group = SecurityGroup(
+                id=self.ids.claim(r.str("id"), where),
+                name=r.str("name", "") or f"apig-managed-{r.str('id')}",
+                type=r.choice("type", SECURITY_GROUP_TYPES, "normal", fold=True),
+                vpc_id=vpc_id,
+                description="Managed by APIG for the gateway's nodes",
+                service_managed=True,
+            )
+            self.security_groups[group.id] = group
+            return group.id
+        if group.vpc_id != vpc_id:
+            raise WorldError(f"{where}: {group.id} belongs to {group.vpc_id}, the gateway to {vpc_id}")
+        if r.str("name") not in (None, group.name):
+            raise WorldError(f"{where}.name: {r.str('name')!r} differs from the group's name {group.name!r}")
+        if (
+            r.value.get("type") is not None
+            and r.choice("type", SECURITY_GROUP_TYPES, "normal", fold=True) != group.type
+        ):
+            raise WorldError(f"{where}.type: differs from the group's type {group.type!r}")
+        return group.id
+
+    def _load_authorization(self, gateway: Gateway, raw: Any, where: str) -> None:
+        r = _Reader(raw, where, ("security_group", "port_range"), ("id", "description", "auth_cidrs", "permission_ids"))
+        group = self._group(r.str("security_group"), None, f"{where}.security_group")
+        if group.id == gateway.security_group_id:
+            raise WorldError(f"{where}.security_group: {group.id} is the gateway's own managed group")
+        if group.vpc_id != gateway.vpc_id:
+            raise WorldError(
+                f"{where}.security_group: {group.id} is in {group.vpc_id}, not the gateway's {gateway.vpc_id}"
+            )
+        port_range = r.str("port_range")
+        try:
+            port_range = format_port_range(parse_port_range(port_range))
+        except ValueError as exc:
+            raise WorldError(f"{where}.port_range: {port_range!r}: {exc}") from None
+        if any(a.security_group_id == group.id and a.port_range == port_range for a in gateway.authorizations):
+            raise WorldError(f"{where}: {group.id} {port_range} is authorized twice on {gateway.id}")
+        rule_id = self.ids.claim(r.str("id"), where) if r.str("id") else None
+        permission_ids = r.str_list("permission_ids")
+        if permission_ids is None:
+            # Not recorded: apply the authorization as the API would, writing or linking permissions.
+            self.authorize(gateway, group, port_range, r.str("description", ""), rule_id)
+            return
+        auth_cidrs = r.str_list("auth_cidrs")
+        if auth_cidrs is None:
+            auth_cidrs = self.gateway_cidrs(gateway) if group.type == "enterprise" else []
+        gateway.authorizations.append(
+            Authorization(
+                id=rule_id or self.ids.new("gsgr"),
+                security_group_id=group.id,
+                port_range=port_range,
+                description=r.str("description", ""),
+                auth_cidrs=auth_cidrs,
+                permission_ids=permission_ids,
+            )
+        )
+
+    def to_document(self) -> Dict[str, Any]:
+        """The world in world-file form; ``World.from_document`` reads it back to an equal world."""
+        doc: Dict[str, Any] = {"regions": list(self.regions), "access_keys": []}
+        for key in self.access_keys:
+            entry: Dict[str, Any] = {"id": key.id, "secret": key.secret}
+            if key.security_token:
+                entry["security_token"] = key.security_token
+            if key.allowed_actions is not None:
+                entry["allowed_actions"] = list(key.allowed_actions)
+            if key.token_expired:
+                entry["token_expired"] = True
+            doc["access_keys"].append(entry)
+        doc["vpcs"] = [
+            {
+                "id": vpc.id,
+                "name": vpc.name,
+                "cidr": vpc.cidr,
+                "region": vpc.region,
+                "vswitches": [
+                    {"id": v.id, "name": v.name, "cidr": v.cidr, "zone": v.zone}
+                    for v in (self.vswitches[i] for i in vpc.vswitch_ids)
+                ],
+            }
+            for vpc in self.vpcs.values()
+        ]
+        doc["security_groups"] = [_dump_group(g) for g in self.security_groups.values()]
+        doc["instances"] = [
+            {
+                "id": i.id,
+                "name": i.name,
+                "vswitch": i.vswitch_id,
+                "security_groups": list(i.security_group_ids),
+                "private_ips": list(i.private_ips),
+                "tags": dict(i.tags),
+                "status": i.status,
+                "instance_type": i.instance_type,
+                "creation_time": i.creation_time,
+            }
+            for i in self.instances.values()
+        ]
+        doc["clusters"] = [_dump_cluster(c) for c in self.clusters.values()]
+        doc["gateways"] = [self._dump_gateway(g) for g in self.gateways.values()]
+        if self.meta:
+            doc["meta"] = copy.deepcopy(self.meta)
+        return doc
+
+    def _dump_gateway(self, gw: Gateway) -> Dict[str, Any]:
+        group = self.security_groups[gw.security_group_id]
+        return {
+            "id": gw.id,
+            "name": gw.name,
+            "vpc": gw.vpc_id,
+            "vswitches": list(gw.vswitch_ids),
+            "zones": [{"id": zone, "vswitch": vsw} for zone, vsw in gw.zones],
+            "security_group": {"id": group.id, "name": group.name, "type": group.type},
+            "status": gw.status,
+            "gateway_type": gw.gateway_type,
+            "edition": gw.edition,
+            "spec": gw.spec,
+            "replicas": gw.replicas,
+            "version": gw.version,
+            "resource_group_id": gw.resource_group_id,
+            "charge_type": gw.charge_type,
+            "create_timestamp": gw.create_timestamp,
+            "tags": dict(gw.tags),
+            "authorizations": [
+                {
+                    "id": a.id,
+                    "security_group": a.security_group_id,
+                    "port_range": a.port_range,
+                    "description": a.description,
+                    "auth_cidrs": list(a.auth_cidrs),
+                    "permission_ids": list(a.permission_ids),
+                }
+                for a in gw.authorizations
+            ],
+        }
+
+
+def _dump_group(group: SecurityGroup) -> Dict[str, Any]:
+    permissions = []
+    for p in group.permissions:
+        entry = {
+            "id": p.id,
+            "direction": p.direction,
+            "policy": p.policy,
+            "priority": p.priority,
+            "ip_protocol": p.ip_protocol,
+            "port_range": p.port_range,
+            "nic_type": p.nic_type,
+        }
+        for name in (
+            "source_cidr_ip",
+            "source_group_id",
+            "source_port_range",
+            "ipv6_source_cidr_ip",
+            "source_prefix_list_id",
+            "dest_cidr_ip",
+            "dest_group_id",
+            "ipv6_dest_cidr_ip",
+            "dest_prefix_list_id",
+            "description",
+        ):
+            if getattr(p, name):
+                entry[name] = getattr(p, name)
+        entry["create_time"] = p.create_time
+        permissions.append(entry)
+    return {
+        "id": group.id,
+        "name": group.name,
+        "type": group.type,
+        "vpc": group.vpc_id,
+        "description": group.description,
+        "rule_quota": group.rule_quota,
+        "service_managed": group.service_managed,
+        "tags": dict(group.tags),
+        "creation_time": group.creation_time,
+        "permissions": permissions,
+    }
+
+
+def _dump_cluster(cluster: Cluster) -> Dict[str, Any]:
+    return {
+        "id": cluster.id,
+        "name": cluster.name,
+        "vpc": cluster.vpc_id,
+        "security_group": cluster.security_group_id,
+        "vswitches": list(cluster.vswitch_ids),
+        "cluster_type": cluster.cluster_type,
+        "state": cluster.state,
+        "node_pools": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "security_groups": list(p.security_group_ids),
+                "vswitches": list(p.vswitch_ids),
+                "default": p.is_default,
+            }
+            for p in cluster.node_pools
+        ],
+        "nodes": [
+            {"instance": n.instance_id, "node_pool": n.node_pool_id, "name": n.name, "state": n.state}
+            for n in cluster.nodes
+        ],
+    }
+
+
+class _IpAllocator:
+    """Gives instances without ``private_ips`` the next free address of their vSwitch."""
+
+    def __init__(self) -> None:
+        self.taken: Dict[str, set] = {}
+        self.waiting: List[Instance] = []
+
+    def add(self, instance: Instance, where: str) -> None:
+        taken = self.taken.setdefault(instance.vswitch_id, set())
+        for ip in instance.private_ips:
+            if ip in taken:
+                raise WorldError(f"{where}.private_ips: {ip} is already used in {instance.vswitch_id}")
+            taken.add(ip)
+        if not instance.private_ips:
+            self.waiting.append(instance)
+
+    def assign(self, world: World) -> None:
+        cursors: Dict[str, Any] = {}
+        for instance in self.waiting:
+            taken = self.taken.setdefault(instance.vswitch_id, set())
+            addresses = cursors.get(instance.vswitch_id)
+            if addresses is None:
+                network = ipaddress.IPv4Network(world.vswitches[instance.vswitch_id].cidr)
+                # ECS reserves the network address and the last three addresses of a vSwitch.
+                first, last = int(network.network_address) + 1, int(network.broadcast_address) - 3
+                addresses = (str(ipaddress.IPv4Address(n)) for n in range(first, last + 1))
+                cursors[instance.vswitch_id] = addresses
+            address = next((a for a in addresses if a not in taken), None)
+            if address is None:
+                raise WorldError(f"instance {instance.id}: vSwitch {instance.vswitch_id} has no free address left")
+            taken.add(address)
+            instance.private_ips = [address]
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------
+
+
+def read_document(text: str, where: str = "world") -> Any:
+    """Parse YAML (JSON is YAML too); raises WorldError on a syntax error."""
+    try:
+        return yaml.load(text, Loader=YamlLoader)
+    except yaml.YAMLError as exc:
+        raise WorldError(f"{where}: not valid YAML or JSON: {exc}") from None
+
+
+def dump_document(doc: Dict[str, Any]) -> str:
+    return yaml.dump(doc, Dumper=YamlDumper, sort_keys=False, default_flow_style=False, allow_unicode=True)
+
+
+def resolve_world_path(name: str) -> str:
+    """A path as given, or the name of a file in tests/emulator/worlds (``demo.yml`` or ``demo``)."""
+    candidates = [name, os.path.join(WORLDS_DIR, name), os.path.join(WORLDS_DIR, name + ".yml")]
+    for candidate in candidates:
+        if os.path.isfile(candidate):
+            return os.path.abspath(candidate)
+    raise WorldError(f"no world file {name!r} (looked in the current directory and {WORLDS_DIR})")
+
+
+def load_document(world: Any) -> Tuple[Any, Optional[str]]:
+    """(parsed document, file path or None) for a path, a name in worlds/, or a dict."""
+    if isinstance(world, dict):
+        return copy.deepcopy(world), None
+    path = resolve_world_path(os.fspath(world))
+    with open(path, encoding="utf-8") as handle:
+        return read_document(handle.read(), path), path
+
+
+def load_world(world: Any) -> World:
+    """A validated World from a path, a name in tests/emulator/worlds, or a world-file dict."""
+    doc, path = load_document(world)
+    try:
+        return World.from_document(doc)
+    except WorldError as exc:
+        if path:
+            raise WorldError(f"{path}: {exc}") from None
+        raise

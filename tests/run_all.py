@@ -1,0 +1,77 @@
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every test of the collection, in one command (`make test`), closing with `N passed, N failed`.
+
+Steps: style (ruff), the pytest suites (unit, emulator, modules, role, playbooks, faults),
+and the release gates (tests/gates/run_gates.py). Each pytest test counts once; each gate
+counts once. The exit status is non-zero when anything failed.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run(title: str, command: list, env: dict | None = None) -> int:
+    print(f"\n=== {title}: {' '.join(command)}", flush=True)
+    started = time.monotonic()
+    rc = subprocess.call(command, cwd=REPO, env=env)
+    print(f"=== {title}: {'ok' if rc == 0 else 'FAILED'} in {time.monotonic() - started:.0f}s", flush=True)
+    return rc
+
+
+def pytest_counts(junit: Path) -> tuple[int, int, int]:
+    if not junit.exists():
+        return 0, 1, 0
+    suite = ET.parse(junit).getroot()
+    suite = suite if suite.tag == "testsuite" else suite.find("testsuite")
+    tests, failures, errors, skipped = (int(suite.get(k, 0)) for k in ("tests", "failures", "errors", "skipped"))
+    return tests - failures - errors - skipped, failures + errors, skipped
+
+
+def main() -> int:
+    passed = failed = skipped = 0
+    for title, command in (
+        ("ruff check", [str(BIN / "ruff"), "check", "."]),
+        ("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
+    ):
+        if run(title, command) == 0:
+            passed += 1
+        else:
+            failed += 1
+
+    with tempfile.TemporaryDirectory() as tmp:
+        junit = Path(tmp) / "junit.xml"
+        workers = os.environ.get("PYTEST_WORKERS", "2")
+        run(
+            "pytest",
+            [sys.executable, "-m", "pytest", "-q", "-n", workers, "-p", "no:cacheprovider", f"--junitxml={junit}"],
+        )
+        p, f, s = pytest_counts(junit)
+        passed, failed, skipped = passed + p, failed + f, skipped + s
+
+    gates = REPO / "tests" / "gates" / "run_gates.py"
+    if gates.exists() and os.environ.get("SKIP_GATES") != "1":
+        if run("release gates", [sys.executable, str(gates)]) == 0:
+            passed += 1
+        else:
+            failed += 1
+
+    line = f"{passed} passed, {failed} failed"
+    if skipped:
+        line += f", {skipped} skipped"
+    print("\n" + line)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

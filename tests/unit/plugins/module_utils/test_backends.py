@@ -1,0 +1,97 @@
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import BackendEntryError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
+from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
+
+FIELD = "backend_access_backends"
+
+
+def test_entry_is_normalized_with_its_source_and_ranges():
+    [entry] = normalize_backend_entries(
+        [{"cluster_id": "c1", "nodepool_names": ["web"], "port_ranges": [8080, "80-90", "85/86"]}], FIELD
+    )
+    assert entry == {
+        "name": "cluster_id=c1",
+        "source": {"cluster_id": "c1", "nodepool_names": ["web"]},
+        "port_ranges": ["80/90", "8080/8080"],
+        "description": None,
+    }
+
+
+def test_absent_keeps_overlapping_ranges_and_allows_none():
+    entries = normalize_backend_entries(
+        [{"security_group_ids": ["sg-1"], "port_ranges": ["80/9000", 8080]}, {"instance_ids": ["i-1"]}],
+        FIELD,
+        state="absent",
+    )
+    assert entries[0]["port_ranges"] == ["80/9000", "8080/8080"]
+    assert entries[1]["port_ranges"] == []
+
+
+@pytest.mark.parametrize(
+    "entries, message",
+    [
+        ("sg-1", "backend_access_backends: 'sg-1' must be a list"),
+        (["sg-1"], "backend_access_backends[0]: 'sg-1' must be a dictionary"),
+        ([{"port_ranges": [80]}], "backend_access_backends[0]: needs exactly one of"),
+        (
+            [{"cluster_id": "c1", "instance_ids": ["i-1"], "port_ranges": [80]}],
+            "got cluster_id, instance_ids",
+        ),
+        ([{"instance_ids": ["i-1"], "nodepool_ids": ["np1"], "port_ranges": [80]}], "nodepool_ids: only applies"),
+        (
+            [{"cluster_id": "c1", "nodepool_ids": ["np1"], "nodepool_names": ["a"], "port_ranges": [80]}],
+            "mutually exclusive",
+        ),
+        ([{"instance_ids": ["i-1"], "port": [80]}], "unknown key(s) port"),
+        ([{"instance_ids": ["i-1"], "port_ranges": []}], "backend_access_backends[0].port_ranges: [] must list"),
+        ([{"instance_ids": ["i-1"]}], "backend_access_backends[0].port_ranges"),
+        ([{"instance_ids": ["i-1"], "port_ranges": [80, "80/"]}], "backend_access_backends[0].port_ranges[1]: '80/'"),
+        ([{"instance_ids": ["i-1"], "port_ranges": [65536]}], "backend_access_backends[0].port_ranges[0]: 65536"),
+    ],
+)
+def test_bad_entries_name_the_field_and_value(entries, message):
+    with pytest.raises(BackendEntryError) as caught:
+        normalize_backend_entries(entries, FIELD)
+    assert message in str(caught.value)
+
+
+def test_groups_reached_by_several_entries_get_the_union_of_their_ranges():
+    entries = normalize_backend_entries(
+        [
+            {"cluster_id": "c1", "port_ranges": [8080], "description": "orders"},
+            {"instance_tags": {"app": "web"}, "port_ranges": ["80/9000"], "description": "web"},
+            {"security_group_ids": ["sg-c"], "port_ranges": [443]},
+        ],
+        FIELD,
+    )
+    discovered = [
+        {"security_group_ids": ["sg-a", "sg-b"]},
+        {"security_group_ids": ["sg-b"]},
+        {"security_group_ids": ["sg-c"]},
+    ]
+    assert merge_backend_rules(entries, discovered) == [
+        {"security_group_id": "sg-a", "port_ranges": ["8080/8080"], "description": "orders"},
+        {"security_group_id": "sg-b", "port_ranges": ["80/9000"], "description": "orders"},
+        {"security_group_id": "sg-c", "port_ranges": ["443/443"]},
+    ]
+
+
+def test_absent_union_keeps_ranges_apart():
+    entries = normalize_backend_entries(
+        [{"cluster_id": "c1", "port_ranges": [8080]}, {"instance_ids": ["i-1"], "port_ranges": ["80/9000"]}],
+        FIELD,
+        state="absent",
+    )
+    rules = merge_backend_rules(entries, [{"security_group_ids": ["sg-a"]}] * 2, state="absent")
+    assert rules == [{"security_group_id": "sg-a", "port_ranges": ["80/9000", "8080/8080"]}]
+
+
+def test_discovery_must_align_with_entries():
+    with pytest.raises(BackendEntryError, match="2 sources for 1 backend entries"):
+        merge_backend_rules([{"port_ranges": ["80/80"]}], [{}, {}])
