@@ -223,7 +223,7 @@ def plan_authorizations(
         sorted(
             (
                 DeleteRule(
-                    rule_id, rules[rule_id].security_group_id, tuple(sorted(pr for _, pr in rules[rule_id].pairs))
+                    rule_id, rules[rule_id].security_group_id, tuple(sorted(pr for _group, pr in rules[rule_id].pairs))
                 )
                 for rule_id in deleted
             ),

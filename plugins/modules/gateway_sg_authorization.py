@@ -125,6 +125,15 @@ options:
         throttled calls are retried anyway (see O(max_attempts)). Use V(1) for strictly sequential writes.
     type: int
     default: 4
+  verify_backend_rules:
+    description:
+      - After converging, check through ECS that each backend group really holds the inbound rule that grants each
+        authorization (one C(DescribeSecurityGroupAttribute) read per backend group; no second gateway list).
+      - An authorization whose inbound rule was deleted out of band gets RV(authorizations[].effective=false) and a
+        finding in RV(findings), also shown as a warning. Nothing is repaired.
+      - In check mode, authorizations that would be created are not checked.
+    type: bool
+    default: false
 notes:
   - The API does not return the ID of a new authorization, so the module lists the authorizations again after
     writing. RV(authorizations) is that list.
@@ -285,6 +294,25 @@ authorizations:
       description: The authorization's description.
       type: str
       sample: orders service
+    effective:
+      description: Whether the backend group holds the inbound rule that grants this authorization.
+      type: bool
+      returned: when O(verify_backend_rules=true)
+      sample: true
+findings:
+  description:
+    - With O(verify_backend_rules=true), one entry per authorization whose inbound rule is missing
+      (code C(AUTHORIZATION_NOT_EFFECTIVE)), with a message and the ids concerned.
+  returned: when O(verify_backend_rules=true)
+  type: list
+  elements: dict
+  sample:
+    - code: AUTHORIZATION_NOT_EFFECTIVE
+      message: the inbound rule in sg-bp1addvx0lt0kyv3rrpi that grants the gateway 8080/8080 is missing
+      ids:
+        rule_id: gsgr-cq7l5s5lhtgi6qasrdc0
+        security_group_id: sg-bp1addvx0lt0kyv3rrpi
+        port_range: 8080/8080
 actions:
   description:
     - The writes that were made, in the order they were made. In check mode, the writes that would be made. They are
@@ -364,6 +392,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils import _authoriz
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_diff
+from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import verify_authorizations
 
 RULE_OPTIONS = dict(
     security_group_id=dict(type="str", required=True),
@@ -382,6 +411,7 @@ ARGUMENT_SPEC = dict(
     purge_security_groups=dict(type="bool", default=False),
     cascading_delete=dict(type="bool", default=True),
     max_concurrent_writes=dict(type="int", default=4),
+    verify_backend_rules=dict(type="bool", default=False),
 )
 
 MUTUALLY_EXCLUSIVE = [("rules", "security_group_id"), ("rules", "port_ranges"), ("rules", "description")]
@@ -433,9 +463,14 @@ def converge(module: AlibabaCloudModule) -> dict:
         ):
             module.warn(warning)
 
-    # Hook for the verify_backend_rules option (not offered yet): when it is added, check the
-    # final records here with _verification.verify_authorizations(session, result["authorizations"]),
-    # which returns (records with an `effective` flag, findings) and costs ECS reads only.
+    if module.params["verify_backend_rules"]:
+        # Reuses the list just read: verification costs ECS reads only. Predicted entries have no rule yet.
+        existing = [r for r in result["authorizations"] if r.get("rule_id")]
+        verified, findings = verify_authorizations(session, existing)
+        result["authorizations"] = verified + [r for r in result["authorizations"] if not r.get("rule_id")]
+        result["findings"] = findings
+        for finding in findings:
+            module.warn(finding["message"])
     return result
 
 

@@ -403,7 +403,7 @@ def test_invalid_input_fails_before_any_api_call(emulator):
     run = run_tasks([task(name, ignore_errors=True, **args) for name, (args, _) in cases.items()], emulator.env())
     assert run.rc == 0, run
     assert_no_crash(run)
-    for name, (_, message) in cases.items():
+    for name, (_task, message) in cases.items():
         result = run.task(name)
         assert result["_status"] == "failed", (name, result)
         assert message in result["msg"], (name, result["msg"])

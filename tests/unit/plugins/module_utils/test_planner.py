@@ -429,7 +429,7 @@ def test_plan_shape(scenario: tuple) -> None:
 
 @given(scenarios())
 def test_present_without_purge_deletes_only_duplicates(scenario: tuple) -> None:
-    _, current, desired, _ = scenario
+    _name, current, desired, _flags = scenario
     plan = plan_authorizations(current, desired)
     desired_pairs = {(g, r) for g, ranges in _desired_map(desired, "present").items() for r in ranges}
     holders: Dict[Pair, Set[str]] = {}

@@ -79,12 +79,12 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("value", "expected"), GOOD, ids=[repr(v) for v, _ in GOOD])
+@pytest.mark.parametrize(("value", "expected"), GOOD, ids=[repr(v) for v, _expected in GOOD])
 def test_parse_good(value: Any, expected: tuple) -> None:
     assert parse_port_range(value) == PortRange(*expected)
 
 
-@pytest.mark.parametrize(("value", "reason"), BAD, ids=[repr(v)[:30] for v, _ in BAD])
+@pytest.mark.parametrize(("value", "reason"), BAD, ids=[repr(v)[:30] for v, _reason in BAD])
 def test_parse_bad_names_field_and_value(value: Any, reason: str) -> None:
     field = "rules[1].port_ranges[2]"
     with pytest.raises(PortRangeError) as info:

@@ -83,12 +83,12 @@ def test_defaults() -> None:
 
 def test_backoff_sequence_is_capped_exponential_with_full_jitter() -> None:
     fake = FakeTime()
-    fn = failing([server_error() for _ in range(7)])
+    fn = failing([server_error() for _attempt in range(7)])
     assert call_with_retries(OP, fn, policy(fake, random_value=1.0)) == "ok"
     # random() == 1 shows the caps: 0.5 * 2**n, at most 20.
     assert fake.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 20.0]
     fake = FakeTime()
-    call_with_retries(OP, failing([server_error() for _ in range(3)]), policy(fake, random_value=0.25))
+    call_with_retries(OP, failing([server_error() for _attempt in range(3)]), policy(fake, random_value=0.25))
     assert fake.sleeps == [0.125, 0.25, 0.5]
 
 
@@ -96,13 +96,13 @@ def test_jitter_draws_from_random_each_time() -> None:
     fake = FakeTime()
     draws = iter([0.0, 0.5, 0.9])
     p = RetryPolicy(sleep=fake.sleep, clock=fake.clock, random=lambda: next(draws))
-    call_with_retries(OP, failing([server_error() for _ in range(3)]), p)
+    call_with_retries(OP, failing([server_error() for _attempt in range(3)]), p)
     assert fake.sleeps == [0.0, 0.5, 0.9 * 2.0]
 
 
 def test_attempts_exhausted_raise_api_error_with_attempts() -> None:
     fake = FakeTime()
-    fn = failing([server_error() for _ in range(20)])
+    fn = failing([server_error() for _attempt in range(20)])
     with pytest.raises(ApiError) as info:
         call_with_retries(OP, fn, policy(fake, random_value=0.0, max_attempts=4))
     err = info.value
@@ -120,7 +120,7 @@ def test_max_attempts_one_disables_retries() -> None:
 
 def test_budget_stops_before_a_sleep_that_would_pass_it() -> None:
     fake = FakeTime()
-    fn = failing([server_error() for _ in range(20)])
+    fn = failing([server_error() for _attempt in range(20)])
     with pytest.raises(ApiError) as info:
         call_with_retries(OP, fn, policy(fake, random_value=1.0, max_total_seconds=10, max_attempts=100))
     # Sleeps 0.5 + 1 + 2 + 4 = 7.5; the next (8) would end at 15.5 > 10.
@@ -316,7 +316,7 @@ def test_budget_and_caps_hold_for_any_policy(
         clock=fake.clock,
         random=lambda: next(values),
     )
-    fn = failing([server_error() for _ in range(20)])
+    fn = failing([server_error() for _attempt in range(20)])
     with pytest.raises(ApiError) as info:
         call_with_retries(OP, fn, p)
     assert info.value.attempts == fn.calls["n"] <= max_attempts
