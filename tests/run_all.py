@@ -2,14 +2,16 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Every test of the collection, in one command (`make test`), closing with `N passed, N failed`.
 
-Steps: style (ruff), the pytest suites (unit, emulator, modules, role, playbooks, faults),
-and the release gates (tests/gates/run_gates.py). Each pytest test counts once; each gate
-counts once. The exit status is non-zero when anything failed.
+Steps: style (ruff), the pytest suites (unit, emulator, modules, role, playbooks, faults), a bounded
+fuzz run of the parser and planner properties, and the release gates (tests/gates/run_gates.py).
+Each pytest test, style check, the fuzz run and each gate count once. The exit status is non-zero
+when anything failed.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -38,6 +40,23 @@ def pytest_counts(junit: Path) -> tuple[int, int, int]:
     return tests - failures - errors - skipped, failures + errors, skipped
 
 
+def release_gates() -> tuple[int, int]:
+    """Run tests/gates/run_gates.py, echoing its output, and read its closing `gates: N passed, N failed`."""
+    command = [sys.executable, str(REPO / "tests" / "gates" / "run_gates.py")]
+    print(f"\n=== release gates: {' '.join(command)}", flush=True)
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    counts = None
+    for line in proc.stdout:
+        print(line, end="", flush=True)
+        match = re.match(r"^gates: (\d+) passed, (\d+) failed", line.strip())
+        if match:
+            counts = int(match.group(1)), int(match.group(2))
+    rc = proc.wait()
+    if counts is None:
+        return 0, 1
+    return counts[0], counts[1] + (1 if rc != 0 and counts[1] == 0 else 0)
+
+
 def main() -> int:
     passed = failed = skipped = 0
     for title, command in (
@@ -59,12 +78,19 @@ def main() -> int:
         p, f, s = pytest_counts(junit)
         passed, failed, skipped = passed + p, failed + f, skipped + s
 
-    gates = REPO / "tests" / "gates" / "run_gates.py"
-    if gates.exists() and os.environ.get("SKIP_GATES") != "1":
-        if run("release gates", [sys.executable, str(gates)]) == 0:
-            passed += 1
-        else:
-            failed += 1
+    # The parser and planner properties again, at a larger budget than the default run's 200 examples.
+    fuzz_env = dict(os.environ, HYPOTHESIS_PROFILE="fuzz", HYPOTHESIS_FUZZ_EXAMPLES="1000")
+    unit = "tests/unit/plugins/module_utils/"
+    fuzz = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    fuzz += [unit + "test_port_ranges.py", unit + "test_planner.py"]
+    if run("fuzz (1,000 examples per property)", fuzz, env=fuzz_env) == 0:
+        passed += 1
+    else:
+        failed += 1
+
+    if os.environ.get("SKIP_GATES") != "1":
+        g_passed, g_failed = release_gates()
+        passed, failed = passed + g_passed, failed + g_failed
 
     line = f"{passed} passed, {failed} failed"
     if skipped:

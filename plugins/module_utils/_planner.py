@@ -187,12 +187,12 @@ def plan_authorizations(
     wanted = _merge_desired(desired, merge_overlaps=state == "present")
     # With absent, a group named once without ranges means all of it, however else it is named.
     whole_groups = {group.security_group_id for group in desired if not group.port_ranges}
-    desired_pairs: Set[Pair] = {(group_id, pr) for group_id, (ranges, _) in wanted.items() for pr in ranges}
+    desired_pairs: Set[Pair] = {(group_id, pr) for group_id, (ranges, _description) in wanted.items() for pr in ranges}
 
     # Pairs the plan removes on purpose; everything else that exists now must still exist after it.
     removed: Set[Pair] = set()
     if state == "absent":
-        for group_id, (ranges, _) in wanted.items():
+        for group_id, (ranges, _description) in wanted.items():
             if group_id in whole_groups:
                 removed.update(pair for pair in holders if pair[0] == group_id)
             else:

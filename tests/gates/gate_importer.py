@@ -94,7 +94,8 @@ def main() -> int:
         problems.append(f"galaxy-importer exited {rc}")
     if noise:
         problems.append(f"galaxy-importer logged {len(noise)} warning/error line(s): {noise[0][:200]}")
-    result_file = result_dir / "importer_result.json"
+    # galaxy-importer writes its result to the working directory, whatever --output-path says.
+    result_file = work / "importer_result.json"
     contents = 0
     if result_file.exists():
         result = json.loads(result_file.read_text(encoding="utf-8"))

@@ -400,7 +400,9 @@ def test_invalid_input_fails_before_any_api_call(emulator):
             "max_concurrent_writes: 0",
         ),
     }
-    run = run_tasks([task(name, ignore_errors=True, **args) for name, (args, _) in cases.items()], emulator.env())
+    run = run_tasks(
+        [task(name, ignore_errors=True, **args) for name, (args, _message) in cases.items()], emulator.env()
+    )
     assert run.rc == 0, run
     assert_no_crash(run)
     for name, (_task, message) in cases.items():

@@ -1,0 +1,218 @@
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The backend_access role and the collection's playbooks, run by ansible-playbook against the emulator."""
+
+from __future__ import annotations
+
+import collections
+from pathlib import Path
+
+import pytest
+import yaml
+from integration.playbook import REPO
+from integration.playbook import run_playbook
+
+DEMO_VARS = yaml.safe_load((REPO / "demo" / "backends.yml").read_text())
+GATEWAY = DEMO_VARS["backend_access_gateway_id"]
+GATEWAY_SG = "sg-gw-demo-hz01"
+WRITES = {"AddGatewaySecurityGroupRule", "DeleteGatewaySecurityGroupRule"}
+DEMO_PAIRS = {("sg-extra-hz01", "8080/8080"), ("sg-service1-hz01", "8080/8080"), ("sg-service2-hz01", "80/9000")}
+
+
+def call_counts(emulator) -> collections.Counter:
+    counts = collections.Counter(call["action"] for call in emulator.calls())
+    emulator.clear_calls()
+    return counts
+
+
+def authorized_pairs(emulator) -> set:
+    gateway = next(g for g in emulator.state()["gateways"] if g["id"] == GATEWAY)
+    return {(a["security_group"], a["port_range"]) for a in gateway.get("authorizations") or []}
+
+
+def gateway_rules(emulator, group_id: str) -> list:
+    group = next(g for g in emulator.state()["security_groups"] if g["id"] == group_id)
+    return [p for p in group.get("permissions") or [] if p.get("source_group_id") == GATEWAY_SG]
+
+
+def authorize(emulator, extra_vars=None, **kwargs):
+    return run_playbook(
+        "alibabacloud.apig.authorize_backends",
+        emulator.env(),
+        extra_vars=dict(DEMO_VARS, **(extra_vars or {})),
+        **kwargs,
+    )
+
+
+def test_demo_converges_then_a_second_run_changes_nothing_and_writes_nothing(emulator):
+    check = authorize(emulator, check=True, diff=True)
+    assert check.rc == 0, check
+    assert check.task("Converge the gateway's authorizations")["changed"] is True
+    assert not WRITES & set(call_counts(emulator)), "check mode wrote"
+
+    first = authorize(emulator, diff=True)
+    assert first.rc == 0, first
+    converge = first.task("Converge the gateway's authorizations")
+    assert converge["changed"] is True
+    assert "+sg-service2-hz01 80/9000" in first.stdout
+    assert authorized_pairs(emulator) == DEMO_PAIRS
+    # One add per group, whatever the number of ranges; one list before and one after the writes.
+    counts = call_counts(emulator)
+    assert counts["AddGatewaySecurityGroupRule"] == 3
+    assert counts["ListGatewayAuthorizedSecurityGroupRules"] == 2
+    # Verification read each backend group once.
+    assert counts["DescribeSecurityGroupAttribute"] == 3
+    assert all(a["effective"] for a in converge["authorizations"])
+    summary = first.task("Summarise the gateway's backend access")["msg"]
+    assert summary[0] == "gateway gw-demo-hz01: 3 backend group(s), 3 authorized range(s)"
+    assert "added 80/9000 to sg-service2-hz01" in summary
+    assert any("INSTANCE_IN_OTHER_VPC" in line for line in summary)
+
+    second = authorize(emulator, diff=True)
+    assert second.rc == 0, second
+    assert second.task("Converge the gateway's authorizations")["changed"] is False
+    counts = call_counts(emulator)
+    assert not WRITES & set(counts)
+    # The no-op floor: one gateway list, one node-pool call, one node page, the instance look-ups.
+    assert counts == {
+        "ListGatewayAuthorizedSecurityGroupRules": 1,
+        "DescribeClusterNodePools": 1,
+        "DescribeClusterNodes": 1,
+        "DescribeInstances": 2,
+        "DescribeSecurityGroups": 1,
+        "DescribeSecurityGroupAttribute": 3,
+    }
+    assert "no change" in second.task("Summarise the gateway's backend access")["msg"]
+
+
+def test_purge_removes_an_undeclared_authorization_after_adding(emulator):
+    assert authorize(emulator).rc == 0
+    extra = {
+        "backend_access_backends": DEMO_VARS["backend_access_backends"]
+        + [{"security_group_ids": ["sg-enterprise-hz01"], "port_ranges": [443]}]
+    }
+    assert authorize(emulator, extra_vars=extra).rc == 0
+    assert ("sg-enterprise-hz01", "443/443") in authorized_pairs(emulator)
+    emulator.clear_calls()
+
+    purged = authorize(emulator, extra_vars={"backend_access_purge": True})
+    assert purged.rc == 0, purged
+    assert authorized_pairs(emulator) == DEMO_PAIRS
+    actions = purged.task("Converge the gateway's authorizations")["actions"]
+    assert [(a["action"], a["security_group_id"]) for a in actions] == [("delete", "sg-enterprise-hz01")]
+    # Cascading delete closed the enterprise group's CIDR rules for the gateway's vSwitches.
+    group = next(g for g in emulator.state()["security_groups"] if g["id"] == "sg-enterprise-hz01")
+    assert not [p for p in group.get("permissions") or [] if p.get("port_range") == "443/443"]
+
+
+def test_revoke_removes_the_authorizations_and_closes_the_inbound_rules(emulator):
+    assert authorize(emulator).rc == 0
+    assert gateway_rules(emulator, "sg-service2-hz01")
+
+    revoked = run_playbook("alibabacloud.apig.revoke", emulator.env(), extra_vars=DEMO_VARS)
+    assert revoked.rc == 0, revoked
+    assert revoked.task("Converge the gateway's authorizations")["changed"] is True
+    assert authorized_pairs(emulator) == set()
+    for group_id in ("sg-service1-hz01", "sg-service2-hz01", "sg-extra-hz01"):
+        assert gateway_rules(emulator, group_id) == [], group_id
+
+    again = run_playbook("alibabacloud.apig.revoke", emulator.env(), extra_vars=DEMO_VARS)
+    assert again.rc == 0 and again.task("Converge the gateway's authorizations")["changed"] is False
+
+
+def test_audit_reports_drift_planted_out_of_band(emulator, tmp_path: Path):
+    assert authorize(emulator).rc == 0
+    # Someone deletes the gateway's inbound rule from service2's group in the ECS console.
+    state = emulator.state()
+    group = next(g for g in state["security_groups"] if g["id"] == "sg-service2-hz01")
+    group["permissions"] = [p for p in group["permissions"] if p.get("source_group_id") != GATEWAY_SG]
+    emulator.put_state(state)
+    emulator.clear_calls()
+
+    audit = run_playbook(
+        "alibabacloud.apig.audit", emulator.env(), extra_vars=dict(DEMO_VARS, apig_audit_report_dir=str(tmp_path))
+    )
+    assert audit.rc == 0, audit
+    assert not WRITES & set(call_counts(emulator)), "the audit wrote"
+    lines = audit.task("Show the audit")["msg"]
+    assert lines[0].startswith("gateway gw-demo-hz01 (demo-gateway, VPC vpc-demo-hz01): 3 authorization(s), 1 drifted")
+    assert "sg-service2-hz01 80/9000 -> service2 on ECS [DRIFT: inbound rule missing]" in lines
+    assert "sg-service1-hz01 8080/8080 -> service1 on ACK (pods serve 8080)" in lines
+    report = (tmp_path / "gw-demo-hz01.md").read_text()
+    assert "| Drifted (inbound rule missing) | 1 |" in report
+    assert "**MISSING**" in report
+    assert "INSTANCE_MULTIPLE_SECURITY_GROUPS" in report
+
+
+@pytest.mark.parametrize(
+    "extra_vars, message",
+    [
+        ({"backend_access_gateway_id": None}, "backend_access_gateway_id"),
+        ({"backend_access_state": "gone"}, "backend_access_state"),
+        ({"backend_access_backends": "c-demo-hz01"}, "backend_access_backends"),
+        (
+            {"backend_access_backends": [{"cluster_id": "c-demo-hz01", "port_ranges": ["80/"]}]},
+            "backend_access_backends[0].port_ranges[0]: '80/'",
+        ),
+        (
+            {"backend_access_backends": [{"cluster_id": "c-demo-hz01", "port_ranges": [0]}]},
+            "backend_access_backends[0].port_ranges[0]: 0",
+        ),
+        (
+            {"backend_access_backends": [{"instance_ids": ["i-1"], "cluster_id": "c-1", "port_ranges": [80]}]},
+            "backend_access_backends[0]: needs exactly one of",
+        ),
+        ({"backend_access_backends": [{"cluster_id": "c-demo-hz01"}]}, "port_ranges"),
+        ({"backend_access_purge": True, "backend_access_state": "absent"}, "backend_access_purge"),
+    ],
+)
+def test_bad_role_input_fails_before_any_api_call(emulator, extra_vars, message):
+    variables = dict(DEMO_VARS, **extra_vars)
+    variables = {k: v for k, v in variables.items() if v is not None}
+    run = run_playbook(
+        [
+            {
+                "name": "role input",
+                "hosts": "localhost",
+                "gather_facts": False,
+                "roles": [{"role": "alibabacloud.apig.backend_access"}],
+            }
+        ],
+        emulator.env(),
+        extra_vars=variables,
+    )
+    assert run.rc != 0
+    failed = [r for r in run.results if r["status"] == "failed"]
+    assert failed, run
+    assert message in failed[0]["result"]["msg"], failed[0]["result"]["msg"]
+    assert "Traceback" not in run.output and "MODULE FAILURE" not in run.output
+    assert emulator.calls() == []
+
+
+def test_role_per_inventory_host_fans_out_over_gateways(make_emulator, tmp_path: Path):
+    emulator = make_emulator("demo.yml")
+    inventory = tmp_path / "inventory.yml"
+    backends = DEMO_VARS["backend_access_backends"]
+    inventory.write_text(
+        yaml.safe_dump(
+            {
+                "apig_gateways": {
+                    "hosts": {
+                        "edge-a": {"backend_access_gateway_id": GATEWAY, "backend_access_backends": backends[:1]},
+                        "edge-b": {"backend_access_gateway_id": GATEWAY, "backend_access_backends": backends[1:]},
+                    }
+                }
+            }
+        )
+    )
+    run = run_playbook(
+        "alibabacloud.apig.authorize_backends",
+        emulator.env(),
+        inventory=str(inventory),
+        extra_vars={"apig_hosts": "apig_gateways", "backend_access_vpc_id": "vpc-demo-hz01"},
+        args=["--forks", "2"],
+    )
+    assert run.rc == 0, run
+    assert run.task("Converge the gateway's authorizations", host="edge-a")["changed"] is True
+    assert run.task("Converge the gateway's authorizations", host="edge-b")["changed"] is True
+    assert authorized_pairs(emulator) == DEMO_PAIRS
