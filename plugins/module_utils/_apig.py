@@ -20,7 +20,6 @@ from typing import List
 from typing import Optional
 from typing import TypeVar
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
@@ -31,42 +30,6 @@ T = TypeVar("T")
 # whitespace that is not around a range's own `/` or `-` ("80/80 443/443" splits, "80 / 80" does not).
 _RANGE_LIST_SEPARATOR = re.compile(r"[,;]+|(?<![/\s-])\s+(?![/\s-])")
 _SPACES_AROUND_SEPARATOR = re.compile(r"\s*([/-])\s*")
-
-
-class GatewayApiError(ApiError):
-    """An ApiError whose message starts with what was being done: "Failed to <doing>: <API message> (...)"."""
-
-    def __init__(self, err: ApiError, doing: str) -> None:
-        # Set before ApiError.__init__, which renders __str__.
-        self.doing = doing
-        super().__init__(
-            err.operation,
-            code=err.code,
-            message=err.message,
-            request_id=err.request_id,
-            status=err.status,
-            retry_after_ms=err.retry_after_ms,
-            transport=err.transport,
-        )
-        self.attempts = err.attempts
-
-    def __str__(self) -> str:
-        details = [f"code: {self.code}"]
-        if self.status is not None:
-            details.append(f"HTTP {self.status}")
-        if self.request_id:
-            details.append(f"request id: {self.request_id}")
-        if self.attempts > 1:
-            details.append(f"after {self.attempts} attempts")
-        return "Failed to {}: {} ({})".format(self.doing, self.message, ", ".join(details))
-
-
-def _call(session: Any, operation: str, doing: str, fn: Callable[[], T], retry_transport: bool = True) -> T:
-    """session.call, with the failure's message prefixed by what was being done."""
-    try:
-        return session.call(operation, fn, retry_transport=retry_transport)
-    except ApiError as err:
-        raise GatewayApiError(err, doing) from None
 
 
 def _body(response: Any) -> Dict[str, Any]:
@@ -154,11 +117,10 @@ def list_authorizations(session: Any, gateway_id: str) -> List[Dict[str, Any]]:
             gateway_id, models.ListGatewayAuthorizedSecurityGroupRulesRequest()
         )
 
-    response = _call(
-        session,
+    response = session.call(
         "ListGatewayAuthorizedSecurityGroupRules",
-        f"list the security group authorizations of {gateway_id}",
         call,
+        doing=f"list the security group authorizations of {gateway_id}",
     )
     data = _body(response).get("data") or {}
     return normalize_authorization_items(data.get("items") or [])
@@ -199,11 +161,10 @@ def add_security_group_rule(
     request = models.AddGatewaySecurityGroupRuleRequest(
         security_group_id=security_group_id, port_ranges=list(port_ranges), description=description or None
     )
-    _call(
-        session,
+    session.call(
         "AddGatewaySecurityGroupRule",
-        "authorize port ranges {} for {} on {}".format(", ".join(port_ranges), security_group_id, gateway_id),
         lambda: session.client("apig").add_gateway_security_group_rule(gateway_id, request),
+        doing="authorize port ranges {} for {} on {}".format(", ".join(port_ranges), security_group_id, gateway_id),
     )
 
 
@@ -217,11 +178,10 @@ def delete_security_group_rule(
     """DeleteGatewaySecurityGroupRule; `what` (e.g. "port ranges 80/80 of sg-x") only words the error."""
     models = session.models("apig")
     request = models.DeleteGatewaySecurityGroupRuleRequest(cascading_delete=bool(cascading_delete))
-    _call(
-        session,
+    session.call(
         "DeleteGatewaySecurityGroupRule",
-        "revoke authorization {}{} on {}".format(rule_id, f" ({what})" if what else "", gateway_id),
         lambda: session.client("apig").delete_gateway_security_group_rule(gateway_id, rule_id, request),
+        doing="revoke authorization {}{} on {}".format(rule_id, f" ({what})" if what else "", gateway_id),
     )
 
 
@@ -293,11 +253,10 @@ def normalize_gateway(data: Dict[str, Any]) -> Dict[str, Any]:
 
 def get_gateway(session: Any, gateway_id: str) -> Dict[str, Any]:
     """GetGateway, normalized (see normalize_gateway)."""
-    response = _call(
-        session,
+    response = session.call(
         "GetGateway",
-        f"get gateway {gateway_id}",
         lambda: session.client("apig").get_gateway(gateway_id),
+        doing=f"get gateway {gateway_id}",
     )
     return normalize_gateway(_body(response).get("data") or {})
 
@@ -317,11 +276,10 @@ def list_gateways(
         request = models.ListGatewaysRequest(
             name=name, keyword=keyword, vpc_id=vpc_id, page_number=page, page_size=page_size
         )
-        response = _call(
-            session,
+        response = session.call(
             "ListGateways",
-            "list the gateways" + (f" (page {page})" if page > 1 else ""),
             lambda request=request: session.client("apig").list_gateways(request),
+            doing="list the gateways" + (f" (page {page})" if page > 1 else ""),
         )
         data = _body(response).get("data") or {}
         items = data.get("items") or []
@@ -338,13 +296,12 @@ def list_authorizable_security_groups(
     """ListGatewayAuthorizableSecurityGroups (optionally only one ACK cluster's groups)."""
     models = session.models("apig")
     request = models.ListGatewayAuthorizableSecurityGroupsRequest(cs_cluster_id=cluster_id or None)
-    response = _call(
-        session,
+    response = session.call(
         "ListGatewayAuthorizableSecurityGroups",
-        "list the security groups {} can be authorized to{}".format(
+        lambda: session.client("apig").list_gateway_authorizable_security_groups(gateway_id, request),
+        doing="list the security groups {} can be authorized to{}".format(
             gateway_id, f" in cluster {cluster_id}" if cluster_id else ""
         ),
-        lambda: session.client("apig").list_gateway_authorizable_security_groups(gateway_id, request),
     )
     data = _body(response).get("data") or {}
     groups = []

@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
@@ -37,6 +36,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._connection impo
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_already_exists
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
+from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import AddRanges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DeleteRule
@@ -47,8 +47,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges imp
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import merge_port_ranges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import normalize_port_ranges
 
-GATEWAY_ID_RE = re.compile(r"^gw-[0-9A-Za-z][0-9A-Za-z-]*$")
-SECURITY_GROUP_ID_RE = re.compile(r"^sg-[0-9A-Za-z][0-9A-Za-z-]*$")
 MAX_CONCURRENT_WRITES = 16
 
 Pair = Tuple[str, PortRange]
@@ -67,15 +65,9 @@ class AuthorizationRequest(NamedTuple):
     max_concurrent_writes: int
 
 
-def _check_id(field: str, value: Any, pattern: Any, example: str) -> str:
-    if not isinstance(value, str) or not pattern.match(value):
-        raise OptionError(field, value, f"is not a valid id: expected the form {example}")
-    return value
-
-
 def parse_request(params: Dict[str, Any]) -> AuthorizationRequest:
     """Every check of the task's options, before any API call; raises OptionError or PortRangeError."""
-    gateway_id = _check_id("gateway_id", params.get("gateway_id"), GATEWAY_ID_RE, "gw-xxxxxxxx")
+    gateway_id = check_id("gateway_id", params.get("gateway_id"), "gateway")
     state = params.get("state") or "present"
     rules = params.get("rules")
     single = params.get("security_group_id")
@@ -130,9 +122,7 @@ def _desired_groups(entries: Sequence[Tuple[Optional[str], Dict[str, Any]]], sta
 
         if not isinstance(entry, dict):
             raise OptionError(prefix or "rules", entry, "must be a dictionary")
-        group_id = _check_id(
-            field("security_group_id"), entry.get("security_group_id"), SECURITY_GROUP_ID_RE, "sg-xxxxxxxx"
-        )
+        group_id = check_id(field("security_group_id"), entry.get("security_group_id"), "security_group")
         raw = entry.get("port_ranges")
         if state == "present" and not raw:
             raise OptionError(
@@ -165,17 +155,23 @@ def _desired_groups(entries: Sequence[Tuple[Optional[str], Dict[str, Any]]], sta
 # --- applying a plan ----------------------------------------------------------------------------
 
 
-class WriteFailed(_apig.GatewayApiError):
+class WriteFailed(ApiError):
     """A write failed (after retries); `actions` are the ones applied before, in plan order."""
 
     def __init__(self, err: ApiError, doing: str, actions: List[Dict[str, Any]], hint: Optional[str] = None) -> None:
+        super().__init__(
+            err.operation,
+            code=err.code,
+            message=err.message,
+            request_id=err.request_id,
+            status=err.status,
+            retry_after_ms=err.retry_after_ms,
+            transport=err.transport,
+            doing=doing,
+            hint=hint,
+        )
+        self.attempts = err.attempts
         self.actions = actions
-        self.hint = hint
-        super().__init__(err, doing)
-
-    def __str__(self) -> str:
-        text = super().__str__()
-        return f"{text}. {self.hint}" if self.hint else text
 
 
 class ConfirmPending(NamedTuple):

@@ -83,8 +83,8 @@ class Session:
                 self._clients[product] = self._build_client(product)
             return self._clients[product]
 
-    def call(self, operation: str, fn: Callable[[], T], retry_transport: bool = True) -> T:
-        """Run one API call under the retry policy; failures raise ApiError."""
+    def call(self, operation: str, fn: Callable[[], T], retry_transport: bool = True, doing: Optional[str] = None) -> T:
+        """Run one API call under the retry policy; failures raise ApiError, worded with ``doing`` if given."""
 
         def on_retry(attempt: int, delay: float, error: ApiError) -> None:
             if self._log:
@@ -95,9 +95,13 @@ class Session:
                 self.call_count += 1
             return fn()
 
-        return call_with_retries(
-            operation, counted, self.retry_policy, on_retry=on_retry, retry_transport=retry_transport
-        )
+        try:
+            return call_with_retries(
+                operation, counted, self.retry_policy, on_retry=on_retry, retry_transport=retry_transport
+            )
+        except ApiError as err:
+            err.doing = err.doing or doing
+            raise
 
     def _build_client(self, product: str) -> Any:
         client_module = _import(SDK_PACKAGES[product][0], SDK_PACKAGES[product][2])

@@ -19,8 +19,7 @@ from typing import List
 from typing import Optional
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import DEFAULT_MAX_WORKERS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import bounded_map
+from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
 NODES_PAGE_SIZE = 100  # DescribeClusterNodes takes pageSize 1-100
 
@@ -88,7 +87,6 @@ def describe_cluster_nodes(
     session: Session,
     cluster_id: str,
     nodepool_id: Optional[str] = None,
-    max_workers: int = DEFAULT_MAX_WORKERS,
 ) -> List[Dict[str, Any]]:
     """Every node of the cluster (or of one node pool), ceil(n/100) calls (one when it has no node)."""
     client = session.client("cs")
@@ -117,6 +115,6 @@ def describe_cluster_nodes(
             last_count = len(batch)
         return nodes
     pages = math.ceil(int(total) / NODES_PAGE_SIZE)
-    for body in bounded_map(page, list(range(2, pages + 1)), max_workers):
+    for body in bounded_map(page, list(range(2, pages + 1))):
         nodes.extend(node_from_wire(n) for n in body.get("nodes") or [])
     return nodes

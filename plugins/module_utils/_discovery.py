@@ -20,7 +20,6 @@ Three layers:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from typing import Dict
 from typing import List
@@ -31,6 +30,7 @@ from typing import Set
 from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 
 # Finding codes: stable, for `when:` conditions in playbooks.
 INSTANCE_MULTIPLE_SECURITY_GROUPS = "INSTANCE_MULTIPLE_SECURITY_GROUPS"
@@ -48,24 +48,6 @@ SOURCE_KEYS = ("cluster_id", "instance_ids", "instance_tags", "security_group_id
 NODEPOOL_KEYS = ("nodepool_ids", "nodepool_names")
 SOURCE_ENTRY_KEYS = ("name",) + SOURCE_KEYS + NODEPOOL_KEYS
 MAX_TAGS = 20
-
-# Real ids are lower-case letters and digits after the prefix (c82e69..., sg-bp67...); hyphens and
-# upper case are accepted as gateway_sg_authorization accepts them (the emulator's ids have hyphens).
-_ID_BODY = "[0-9A-Za-z][0-9A-Za-z-]*"
-ID_PATTERNS = {
-    "cluster": re.compile(f"^c-?{_ID_BODY}$"),
-    "instance": re.compile(f"^i-{_ID_BODY}$"),
-    "security_group": re.compile(f"^sg-{_ID_BODY}$"),
-    "nodepool": re.compile(f"^np-?{_ID_BODY}$"),
-    "vpc": re.compile(f"^vpc-{_ID_BODY}$"),
-}
-ID_EXAMPLES = {
-    "cluster": "c82e6987e2961451182edacd74faf0b",
-    "instance": "i-bp67acfmxazb4ph",
-    "security_group": "sg-bp67acfmxazb4ph",
-    "nodepool": "np615c0e0966124216a0412e10afe0",
-    "vpc": "vpc-bp1opxu1zkhn00gzv",
-}
 
 TagSet = Tuple[Tuple[str, str], ...]
 
@@ -88,16 +70,6 @@ class Source(NamedTuple):
 
 
 # --- input ----------------------------------------------------------------------------------
-
-
-def check_id(field: str, value: Any, kind: str) -> str:
-    if not isinstance(value, str) or not ID_PATTERNS[kind].match(value):
-        raise OptionError(
-            field,
-            value,
-            "is not a {} id (expected the form {})".format(kind.replace("_", " "), ID_EXAMPLES[kind]),
-        )
-    return value
 
 
 def _id_list(field: str, values: Any, kind: str) -> Tuple[str, ...]:
@@ -615,7 +587,6 @@ def discover(
     vpc_id: Optional[str] = None,
     inspect_nodes: bool = True,
     with_sources: bool = False,
-    max_workers: int = 4,
 ) -> Dict[str, Any]:
     """Read what the sources need (each thing once for all of them), then build the result.
 
@@ -630,6 +601,7 @@ def discover(
     from ansible_collections.alibabacloud.apig.plugins.module_utils import _ecs
     from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
     from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
     def read_cluster(cluster_id: str) -> ClusterObservation:
         try:
@@ -646,7 +618,7 @@ def discover(
         if inspect_nodes:
             list_nodes, nodepool_filter = node_listing_plan(cluster_sources, pools)
             if list_nodes:
-                nodes = tuple(_cs.describe_cluster_nodes(session, cluster_id, nodepool_filter, max_workers))
+                nodes = tuple(_cs.describe_cluster_nodes(session, cluster_id, nodepool_filter))
         return ClusterObservation(found=True, node_pools=tuple(pools), cluster=detail, nodes=nodes)
 
     def read_tags(tags: TagSet) -> List[Dict[str, Any]]:
@@ -655,9 +627,7 @@ def discover(
     cluster_ids = sorted({s.cluster_id for s in sources if s.cluster_id})
     tag_sets = sorted({s.instance_tags for s in sources if s.instance_tags})
     jobs: List[Tuple[str, Any]] = [("cluster", c) for c in cluster_ids] + [("tags", t) for t in tag_sets]
-    outcomes = _ecs.bounded_map(
-        lambda job: read_cluster(job[1]) if job[0] == "cluster" else read_tags(job[1]), jobs, max_workers
-    )
+    outcomes = bounded_map(lambda job: read_cluster(job[1]) if job[0] == "cluster" else read_tags(job[1]), jobs)
     clusters: Dict[str, ClusterObservation] = {}
     tag_matches: Dict[TagSet, Tuple[str, ...]] = {}
     instances: Dict[str, Dict[str, Any]] = {}

@@ -13,7 +13,6 @@ Batches may run in parallel (bounded), which changes how long a look-up takes, n
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from typing import Callable
 from typing import Dict
@@ -24,6 +23,7 @@ from typing import Sequence
 from typing import TypeVar
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
+from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -32,15 +32,6 @@ MAX_IDS_PER_CALL = 100  # InstanceIds and SecurityGroupIds take at most 100 ids
 PAGE_SIZE = 100  # MaxResults above 100 is read as 100
 RULES_PAGE_SIZE = 1000  # DescribeSecurityGroupAttribute takes MaxResults up to 1000
 MAX_TAGS = 20  # Tag.N, N from 1 to 20
-DEFAULT_MAX_WORKERS = 4
-
-
-def bounded_map(fn: Callable[[T], R], items: Sequence[T], max_workers: int = DEFAULT_MAX_WORKERS) -> List[R]:
-    """fn over items with at most max_workers threads, results in input order; the first error propagates."""
-    if len(items) <= 1 or max_workers <= 1:
-        return [fn(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(max_workers, len(items))) as pool:
-        return list(pool.map(fn, items))
 
 
 def chunks(items: Sequence[T], size: int = MAX_IDS_PER_CALL) -> List[List[T]]:
@@ -128,7 +119,7 @@ def _describe_instances_pages(session: Session, build_request: Callable[[Optiona
 
 
 def describe_instances_by_ids(
-    session: Session, ids: Iterable[str], vpc_id: Optional[str] = None, max_workers: int = DEFAULT_MAX_WORKERS
+    session: Session, ids: Iterable[str], vpc_id: Optional[str] = None
 ) -> List[Dict[str, Any]]:
     """The instances among ids that exist (unknown ids are simply absent), ceil(n/100) calls."""
     models = session.models("ecs")
@@ -145,7 +136,7 @@ def describe_instances_by_ids(
 
         return _describe_instances_pages(session, build)
 
-    results = bounded_map(batch, chunks(_unique(ids)), max_workers)
+    results = bounded_map(batch, chunks(_unique(ids)))
     return [instance for batch_result in results for instance in batch_result]
 
 
@@ -166,9 +157,7 @@ def describe_instances_by_tags(
     return _describe_instances_pages(session, build)
 
 
-def describe_security_groups(
-    session: Session, ids: Iterable[str], max_workers: int = DEFAULT_MAX_WORKERS
-) -> List[Dict[str, Any]]:
+def describe_security_groups(session: Session, ids: Iterable[str]) -> List[Dict[str, Any]]:
     """The groups among ids that exist (unknown ids are simply absent), ceil(n/100) calls."""
     client = session.client("ecs")
     models = session.models("ecs")
@@ -193,7 +182,7 @@ def describe_security_groups(
                 return found
             seen_tokens.add(token)
 
-    results = bounded_map(batch, chunks(_unique(ids)), max_workers)
+    results = bounded_map(batch, chunks(_unique(ids)))
     return [group for batch_result in results for group in batch_result]
 
 

@@ -129,7 +129,11 @@ def clean_message(text: Any) -> str:
 
 
 class ApiError(Exception):
-    """A failed API call: service code, message, request id, HTTP status, and what was being done."""
+    """A failed API call: service code, message, request id, HTTP status, and what was being done.
+
+    ``doing`` (set by Session.call) words the message for a person ("Failed to add 8080/8080 on
+    ..."); ``hint`` says what to do next; ``attempts`` is set by call_with_retries.
+    """
 
     def __init__(
         self,
@@ -140,6 +144,8 @@ class ApiError(Exception):
         status: Optional[int] = None,
         retry_after_ms: Optional[int] = None,
         transport: bool = False,
+        doing: Optional[str] = None,
+        hint: Optional[str] = None,
     ) -> None:
         self.operation = operation
         self.code = code or UNKNOWN_CODE
@@ -148,7 +154,8 @@ class ApiError(Exception):
         self.status = status
         self.retry_after_ms = retry_after_ms
         self.transport = transport
-        # Set by call_with_retries: how many times the call was tried.
+        self.doing = doing
+        self.hint = hint
         self.attempts = 1
         super().__init__(self.__str__())
 
@@ -158,7 +165,11 @@ class ApiError(Exception):
             details.append(f"HTTP {self.status}")
         if self.request_id:
             details.append(f"request id: {self.request_id}")
-        return "{} failed: {} ({})".format(self.operation, self.message, ", ".join(details))
+        if self.attempts > 1:
+            details.append(f"after {self.attempts} attempts")
+        what = f"Failed to {self.doing}" if self.doing else f"{self.operation} failed"
+        text = "{}: {} ({})".format(what, self.message, ", ".join(details))
+        return f"{text}. {self.hint}" if self.hint else text
 
     def __repr__(self) -> str:
         return f"ApiError({self.operation!r}, code={self.code!r}, status={self.status!r}, message={self.message!r})"

@@ -17,6 +17,7 @@ from typing import Optional
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.errors import NoLogError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import MissingLibraryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_ARGUMENT_SPEC
@@ -27,11 +28,31 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import A
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 
 
+class _AnsibleModule(AnsibleModule):
+    """AnsibleModule whose argument errors name the option.
+
+    ansible-core looks for no_log values in sub-options before it checks their types, so a list
+    element that is not a dictionary (``rules: [sg-1]``) fails that scan first, and AnsibleModule
+    reports only the first error: "dictionary requested, could not parse JSON or key=value", which
+    names neither the option nor the value. The type check's error that follows it names the option
+    and the element's type: report that one instead.
+    """
+
+    def fail_json(self, msg: str, **kwargs: Any) -> None:
+        result = getattr(self, "validation_result", None)
+        errors = result.errors.errors if result is not None else []
+        if errors and isinstance(errors[0], NoLogError) and msg == errors[0].args[0]:
+            named = [error.args[0] for error in errors if not isinstance(error, NoLogError)]
+            if named:
+                msg = named[0]
+        super().fail_json(msg=msg, **kwargs)
+
+
 class AlibabaCloudModule:
     def __init__(self, argument_spec: dict, mutually_exclusive: Optional[list] = None, **kwargs: Any) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        self.module = AnsibleModule(
+        self.module = _AnsibleModule(
             argument_spec=spec,
             mutually_exclusive=list(COMMON_MUTUALLY_EXCLUSIVE) + list(mutually_exclusive or []),
             **kwargs,

@@ -155,12 +155,13 @@ def check_authorizations(
 
 
 def verify_authorizations(
-    session: Any, records: Sequence[Dict[str, Any]], max_concurrent_reads: int = 4
+    session: Any, records: Sequence[Dict[str, Any]]
 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """One ECS DescribeSecurityGroupAttribute (ingress, all pages) per distinct backend group, then the check."""
     from ansible_collections.alibabacloud.apig.plugins.module_utils import _ecs
     from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
     from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
     def read(group_id: str) -> Optional[List[Dict[str, Any]]]:
         try:
@@ -171,5 +172,5 @@ def verify_authorizations(
             raise
 
     group_ids = sorted({r.get("security_group_id") for r in records if r.get("security_group_id")})
-    permissions = _ecs.bounded_map(read, group_ids, max_concurrent_reads)
+    permissions = bounded_map(read, group_ids)
     return check_authorizations(records, dict(zip(group_ids, permissions)))

@@ -363,9 +363,9 @@ sources:
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import NODEPOOL_KEYS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_KEYS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import discover
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import parse_sources
+from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 
 SOURCE_OPTIONS = dict(

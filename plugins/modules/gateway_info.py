@@ -379,21 +379,17 @@ findings:
         port_range: 8080/8080
 """
 
-import re
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import get_gateway
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_authorizable_security_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_gateways
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import check_id
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import bounded_map
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import describe_security_groups
+from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
+from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import verify_authorizations
-
-GATEWAY_ID = re.compile(r"^gw-[0-9A-Za-z][0-9A-Za-z-]*$")
-MAX_CONCURRENT_READS = 4
 
 ARGUMENT_SPEC = dict(
     gateway_id=dict(type="str"),
@@ -408,8 +404,8 @@ ARGUMENT_SPEC = dict(
 
 def validate(params: dict) -> None:
     gateway_id = params["gateway_id"]
-    if gateway_id is not None and not GATEWAY_ID.match(gateway_id):
-        raise OptionError("gateway_id", gateway_id, "is not a gateway id (expected the form gw-cq7l5s5lhtgi6qasrdc0)")
+    if gateway_id is not None:
+        check_id("gateway_id", gateway_id, "gateway")
     if params["vpc_id"] is not None:
         check_id("vpc_id", params["vpc_id"], "vpc")
     if params["cluster_id"] is not None:
@@ -460,7 +456,7 @@ def describe_gateways(module: AlibabaCloudModule) -> dict:
             )
         return extra
 
-    for gateway, extra in zip(gateways, bounded_map(per_gateway, gateways, MAX_CONCURRENT_READS)):
+    for gateway, extra in zip(gateways, bounded_map(per_gateway, gateways)):
         gateway["vswitch_ids"] = _vswitch_ids(gateway)
         gateway.update(extra)
     _fill_managed_group_types(module, gateways)
@@ -468,7 +464,7 @@ def describe_gateways(module: AlibabaCloudModule) -> dict:
 
     if params["verify_backend_rules"]:
         records = [record for gateway in gateways for record in gateway["authorizations"]]
-        checked, findings = verify_authorizations(session, records, MAX_CONCURRENT_READS)
+        checked, findings = verify_authorizations(session, records)
         position = 0
         for gateway in gateways:
             count = len(gateway["authorizations"])

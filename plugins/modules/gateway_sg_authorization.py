@@ -34,12 +34,12 @@ author:
 options:
   gateway_id:
     description:
-      - The ID of the gateway, of the form C(gw-xxxxxxxx).
+      - The ID of the gateway, of the form C(gw-cq7l5s5lhtgi6qasrdc0).
     type: str
     required: true
   security_group_id:
     description:
-      - The ID of one backend security group, of the form C(sg-xxxxxxxx), when the task handles a single group.
+      - The ID of one backend security group, of the form C(sg-bp67acfmxazb4ph), when the task handles a single group.
       - Use O(rules) to handle several groups in one task. One of O(security_group_id) and O(rules) is required.
       - It must not be the gateway's own managed security group, and it must be in the gateway's VPC. The API refuses
         both.
@@ -71,7 +71,7 @@ options:
     suboptions:
       security_group_id:
         description:
-          - The ID of the backend security group, of the form C(sg-xxxxxxxx).
+          - The ID of the backend security group, of the form C(sg-bp67acfmxazb4ph).
         type: str
         required: true
       port_ranges:

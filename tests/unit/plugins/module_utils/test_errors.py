@@ -359,6 +359,16 @@ def test_api_error_defaults() -> None:
     assert isinstance(err, Exception)
 
 
+def test_api_error_worded_with_what_was_being_done_attempts_and_hint() -> None:
+    err = ApiError(OP, code="ServiceUnavailable", message="Busy.", request_id="R-1", status=503, doing="add 80/80")
+    err.attempts = 3
+    assert str(err) == (
+        "Failed to add 80/80: Busy. (code: ServiceUnavailable, HTTP 503, request id: R-1, after 3 attempts)"
+    )
+    err.hint = "Run again."
+    assert str(err).endswith("after 3 attempts). Run again.")
+
+
 # ------------------------------------------------- the real SDK against a local server
 
 
