@@ -102,20 +102,36 @@ def permission_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def _describe_instances_pages(session: Session, build_request: Callable[[Optional[str]], Any]) -> List[Dict]:
-    client = session.client("ecs")
-    found: List[Dict] = []
+def _token_pages(
+    session: Session,
+    operation: str,
+    send: Callable[[Any], Any],
+    build_request: Callable[[Optional[str]], Any],
+    items: Callable[[Dict[str, Any]], List[Dict[str, Any]]],
+) -> List[Dict[str, Any]]:
+    """Every item of a NextToken-paged RPC listing, one page after the other."""
+    found: List[Dict[str, Any]] = []
     token: Optional[str] = None
     seen_tokens = set()
     while True:
         request = build_request(token)
-        body = session.call("DescribeInstances", lambda r=request: client.describe_instances(r)).body.to_map()
-        found.extend(instance_from_wire(i) for i in _listed(body.get("Instances"), "Instance"))
+        body = session.call(operation, lambda r=request: send(r)).body.to_map()
+        found.extend(items(body))
         token = body.get("NextToken") or None
         # A token seen before would loop forever: the listing is complete as far as it can be.
         if not token or token in seen_tokens:
             return found
         seen_tokens.add(token)
+
+
+def _describe_instances_pages(session: Session, build_request: Callable[[Optional[str]], Any]) -> List[Dict]:
+    return _token_pages(
+        session,
+        "DescribeInstances",
+        session.client("ecs").describe_instances,
+        build_request,
+        lambda body: [instance_from_wire(i) for i in _listed(body.get("Instances"), "Instance")],
+    )
 
 
 def describe_instances_by_ids(
@@ -159,28 +175,24 @@ def describe_instances_by_tags(
 
 def describe_security_groups(session: Session, ids: Iterable[str]) -> List[Dict[str, Any]]:
     """The groups among ids that exist (unknown ids are simply absent), ceil(n/100) calls."""
-    client = session.client("ecs")
     models = session.models("ecs")
 
     def batch(batch_ids: List[str]) -> List[Dict]:
-        found: List[Dict] = []
-        token: Optional[str] = None
-        seen_tokens = set()
-        while True:
-            request = models.DescribeSecurityGroupsRequest(
+        def build(token: Optional[str]) -> Any:
+            return models.DescribeSecurityGroupsRequest(
                 region_id=session.region,
                 security_group_ids=json.dumps(batch_ids),
                 max_results=PAGE_SIZE,
                 next_token=token,
             )
-            body = session.call(
-                "DescribeSecurityGroups", lambda r=request: client.describe_security_groups(r)
-            ).body.to_map()
-            found.extend(security_group_from_wire(g) for g in _listed(body.get("SecurityGroups"), "SecurityGroup"))
-            token = body.get("NextToken") or None
-            if not token or token in seen_tokens:
-                return found
-            seen_tokens.add(token)
+
+        return _token_pages(
+            session,
+            "DescribeSecurityGroups",
+            session.client("ecs").describe_security_groups,
+            build,
+            lambda body: [security_group_from_wire(g) for g in _listed(body.get("SecurityGroups"), "SecurityGroup")],
+        )
 
     results = bounded_map(batch, chunks(_unique(ids)))
     return [group for batch_result in results for group in batch_result]
@@ -188,25 +200,21 @@ def describe_security_groups(session: Session, ids: Iterable[str]) -> List[Dict[
 
 def describe_security_group_ingress(session: Session, security_group_id: str) -> List[Dict[str, Any]]:
     """A group's ingress rules (permissions), all pages. Raises ApiError if the group is unknown."""
-    client = session.client("ecs")
     models = session.models("ecs")
-    permissions: List[Dict] = []
-    token: Optional[str] = None
-    seen_tokens = set()
-    while True:
-        request = models.DescribeSecurityGroupAttributeRequest(
+
+    def build(token: Optional[str]) -> Any:
+        return models.DescribeSecurityGroupAttributeRequest(
             region_id=session.region,
             security_group_id=security_group_id,
             direction="ingress",
             max_results=RULES_PAGE_SIZE,
             next_token=token,
         )
-        body = session.call(
-            "DescribeSecurityGroupAttribute", lambda r=request: client.describe_security_group_attribute(r)
-        ).body.to_map()
-        permissions.extend(permission_from_wire(p) for p in _listed(body.get("Permissions"), "Permission"))
-        token = body.get("NextToken") or None
-        if not token or token in seen_tokens:
-            break
-        seen_tokens.add(token)
-    return permissions
+
+    return _token_pages(
+        session,
+        "DescribeSecurityGroupAttribute",
+        session.client("ecs").describe_security_group_attribute,
+        build,
+        lambda body: [permission_from_wire(p) for p in _listed(body.get("Permissions"), "Permission")],
+    )
