@@ -72,27 +72,26 @@ class Source(NamedTuple):
 # --- input ----------------------------------------------------------------------------------
 
 
-def _id_list(field: str, values: Any, kind: str) -> Tuple[str, ...]:
+def _list_option(field: str, values: Any) -> Sequence[Any]:
+    """values as given; an absent option is an empty list, an empty one is refused (it selects nothing)."""
     if values is None:
         return ()
     if not isinstance(values, (list, tuple)):
         raise OptionError(field, values, "must be a list")
     if not values:
         raise OptionError(field, values, "must not be empty: omit the option instead")
-    return tuple(sorted({check_id(f"{field}[{i}]", v, kind) for i, v in enumerate(values)}))
+    return values
+
+
+def _id_list(field: str, values: Any, kind: str) -> Tuple[str, ...]:
+    return tuple(sorted({check_id(f"{field}[{i}]", v, kind) for i, v in enumerate(_list_option(field, values))}))
 
 
 def _name_list(field: str, values: Any) -> Tuple[str, ...]:
-    if values is None:
-        return ()
-    if not isinstance(values, (list, tuple)):
-        raise OptionError(field, values, "must be a list")
-    if not values:
-        raise OptionError(field, values, "must not be empty: omit the option instead")
-    for i, value in enumerate(values):
+    for i, value in enumerate(_list_option(field, values)):
         if not isinstance(value, str) or not value.strip():
             raise OptionError(f"{field}[{i}]", value, "must be a non-empty node pool name")
-    return tuple(sorted(set(values)))
+    return tuple(sorted(set(values or ())))
 
 
 def _tags(field: str, tags: Any) -> TagSet:
