@@ -125,6 +125,14 @@ options:
       - With V(false), only the node pools are read (one call per cluster).
     type: bool
     default: true
+  return_instances:
+    description:
+      - With V(false), the result has no RV(instances) list; the groups, their RV(security_groups[].instances) and
+        the findings are the same. A cluster of thousands of nodes makes RV(instances) about a megabyte, which
+        Ansible then carries through every later task; the P(alibabacloud.apig.backend_access#role) role does not
+        need it.
+    type: bool
+    default: true
 notes:
   - All ids are checked for their form before any API call; a wrong one fails the task naming the option and value.
   - API calls for one run - one C(DescribeClusterNodePools) per cluster (plus C(DescribeClusterDetail) for a
@@ -256,7 +264,7 @@ instances:
   description:
     - The instances looked at (nodes with O(inspect_nodes), named and tagged instances), sorted by id; instances
       in another VPC than O(vpc_id) are left out.
-  returned: always
+  returned: when O(return_instances=true)
   type: list
   elements: dict
   contains:
@@ -392,6 +400,7 @@ ARGUMENT_SPEC = dict(
     ),
     vpc_id=dict(type="str"),
     inspect_nodes=dict(type="bool", default=True),
+    return_instances=dict(type="bool", default=True),
 )
 
 
@@ -410,6 +419,8 @@ def discover_backends(module: AlibabaCloudModule) -> dict:
     )
     for item in result["findings"]:
         module.warn("{}: {}".format(item["code"], item["message"]))
+    if not params["return_instances"]:
+        del result["instances"]
     return dict(changed=False, **result)
 
 
