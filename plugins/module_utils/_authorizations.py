@@ -36,6 +36,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._connection impo
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_already_exists
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import may_have_been_applied
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import AddRanges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
@@ -315,9 +316,12 @@ def apply_plan(
         notes = []
         if failures > 1:
             notes.append(f"{failures - 1} other write(s) failed too")
-        notes.append(
-            f"{len(actions)} write(s) were applied before stopping (see actions)" if actions else "no write was applied"
-        )
+        if may_have_been_applied(err):
+            notes.append("this write may have been applied all the same (a timeout or a 5xx does not tell): run again")
+        if actions:
+            notes.append(f"{len(actions)} other write(s) were applied before stopping (see actions)")
+        else:
+            notes.append("no other write was applied" if may_have_been_applied(err) else "no write was applied")
         if isinstance(step, AddRanges) and plan.deletes and step in plan.adds:
             notes.append("no authorization was removed, because removals only run after every add succeeded")
         summary = "; ".join(notes)

@@ -10,7 +10,7 @@ method     path                       effect
 =========  =========================  =======================================================
 GET        /_emulator/                what is served: products, default region, world source
 GET        /_emulator/calls           ``{"calls": [{seq, product, action, method, path, status,
-                                      code, duration_ms, access_key_id, params}]}``;
+                                      code, started_at, duration_ms, access_key_id, params}]}``;
                                       ``?product=ecs&action=DescribeInstances`` filter
 DELETE     /_emulator/calls           clear the call log
 GET        /_emulator/faults          ``{"faults": [rule + fired + remaining]}``

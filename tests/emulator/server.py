@@ -203,6 +203,7 @@ class Emulator:
         if request.raw_path == "/_emulator" or request.raw_path.startswith("/_emulator/"):
             return control.handle(self, request)
         started = time.monotonic()
+        started_at = time.time()
         self._sleep(self.latency_ms)
         request_id = new_request_id()
         module = PRODUCT_MODULES.get(request.header("x-acs-version") or "")
@@ -256,7 +257,7 @@ class Emulator:
             error = ApiError(500, "InternalError", "The request processing has failed due to some unknown error.")
             response, code = self._error(module, request_id, error), error.code
         finally:
-            self._record(request, module, action, params, response, code, started)
+            self._record(request, module, action, params, response, code, started, started_at)
         response.headers["x-acs-request-id"] = request_id
         return response
 
@@ -292,6 +293,7 @@ class Emulator:
         response: Optional[HttpResponse],
         code: Optional[str],
         started: float,
+        started_at: float,
     ) -> None:
         secrets = self.world.secrets()
         self.calls.add(
@@ -302,6 +304,7 @@ class Emulator:
                 "path": _scrub(request.raw_path, secrets),
                 "status": response.status if response is not None and not response.drop else None,
                 "code": code,
+                "started_at": round(started_at, 6),
                 "duration_ms": round((time.monotonic() - started) * 1000.0, 3),
                 "access_key_id": _scrub(_credential(request.header("authorization")), secrets),
                 "params": {k: _scrub(v, secrets) for k, v in params.items()},

@@ -56,6 +56,7 @@ def test_call_log_records_every_sdk_call(emulator, apig, ecs):
         "path",
         "status",
         "code",
+        "started_at",
         "duration_ms",
         "access_key_id",
         "params",
@@ -70,6 +71,7 @@ def test_call_log_records_every_sdk_call(emulator, apig, ecs):
     assert add["path"] == f"/v1/gateways/{GW}/security-group-rules"
     assert add["params"] == {"gatewayId": GW, "securityGroupId": "sg-service1-hz01", "portRanges": ["8080/8080"]}
     assert add["access_key_id"] == "emulator-ak-demo" and add["duration_ms"] >= 0
+    assert add["started_at"] <= describe["started_at"] <= missing["started_at"]
     assert describe["params"] == {"RegionId": "cn-hangzhou", "VpcId": "vpc-demo-hz01"}
     assert (missing["status"], missing["code"]) == (404, "NotFound.GatewayNotFound")
 
