@@ -22,9 +22,9 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Reads in flight at once. With 40 ms per call, 8 reads cut the benchmark's discovery and
-# verification time by about a third against 4 (tests/benchmark/README.md); read actions are not
-# the ones the services throttle first, and a throttled read is retried with backoff anyway.
+# Reads in flight at once: the benchmark's world (tests/benchmark/README.md) needs 47 discovery and
+# 50 verification reads, most of them independent. Read actions are not the ones the services
+# throttle first, and a throttled read is retried with backoff anyway.
 MAX_CONCURRENT_READS = 8
 
 
