@@ -59,21 +59,21 @@ class Case(NamedTuple):
     reads_first: bool = False  # a known gap: reads happen before the failure (never a write)
 
 
-def gsa(name: str, expect: Tuple[str, ...], /, refused: Optional[str] = None, **args: Any) -> Case:
+def gsa(label: str, expect: Tuple[str, ...], /, refused: Optional[str] = None, **args: Any) -> Case:
     base = {"gateway_id": GW, "security_group_id": SG1, "port_ranges": [8080]}
-    return Case(name, GSA, dict(base, **args), expect, refused)
+    return Case(label, GSA, dict(base, **args), expect, refused)
 
 
-def bsi(name: str, expect: Tuple[str, ...], /, **args: Any) -> Case:
-    return Case(name, BSI, args, expect)
+def bsi(label: str, expect: Tuple[str, ...], /, **args: Any) -> Case:
+    return Case(label, BSI, args, expect)
 
 
-def gi(name: str, expect: Tuple[str, ...], /, **args: Any) -> Case:
-    return Case(name, GI, dict({"gateway_id": GW}, **args), expect)
+def gi(label: str, expect: Tuple[str, ...], /, **args: Any) -> Case:
+    return Case(label, GI, dict({"gateway_id": GW}, **args), expect)
 
 
-def role(name: str, expect: Tuple[str, ...], /, refused: Optional[str] = None, reads_first: bool = False, **variables):
-    return Case(name, ROLE, variables, expect, refused, reads_first)
+def role(label: str, expect: Tuple[str, ...], /, refused: Optional[str] = None, reads_first: bool = False, **variables):
+    return Case(label, ROLE, variables, expect, refused, reads_first)
 
 
 CLUSTER_ENTRY = {"cluster_id": CLUSTER, "port_ranges": [8080]}
