@@ -316,12 +316,13 @@ def apply_plan(
         notes = []
         if failures > 1:
             notes.append(f"{failures - 1} other write(s) failed too")
-        if may_have_been_applied(err):
+        ambiguous = may_have_been_applied(err)
+        if ambiguous:
             notes.append("this write may have been applied all the same (a timeout or a 5xx does not tell): run again")
         if actions:
             notes.append(f"{len(actions)} other write(s) were applied before stopping (see actions)")
         else:
-            notes.append("no other write was applied" if may_have_been_applied(err) else "no write was applied")
+            notes.append("no other write was applied" if ambiguous else "no write was applied")
         if isinstance(step, AddRanges) and plan.deletes and step in plan.adds:
             notes.append("no authorization was removed, because removals only run after every add succeeded")
         summary = "; ".join(notes)

@@ -379,7 +379,6 @@ findings:
         port_range: 8080/8080
 """
 
-
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import get_gateway
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_authorizable_security_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_authorizations
