@@ -218,6 +218,14 @@ def _body_field(data: Any, *names: str) -> Optional[str]:
     return None
 
 
+def _denied_action(exc: Any, data: Any) -> Optional[str]:
+    """The RAM action a permission refusal names in its AccessDeniedDetail, if any."""
+    detail = getattr(exc, "access_denied_detail", None)
+    if not isinstance(detail, dict) and isinstance(data, dict):
+        detail = data.get("AccessDeniedDetail") or data.get("accessDeniedDetail")
+    return _body_field(detail, "AuthAction", "authAction")
+
+
 def _from_response_exception(exc: Any, operation: str) -> ApiError:
     """ClientException / ServerException / ThrottlingException (and older TeaException)."""
     data = getattr(exc, "data", None)
@@ -239,6 +247,10 @@ def _from_response_exception(exc: Any, operation: str) -> ApiError:
         message = f"HTTP {status} answer without an error message"
     request_id = request_id or _body_field(data, "RequestId", "requestId", "requestid")
     code = _none_if_placeholder(getattr(exc, "code", None)) or _body_field(data, "Code", "code")
+    denied_action = _denied_action(exc, data)
+    if denied_action and denied_action not in (message or ""):
+        # ECS's Forbidden.RAM message does not say which permission is missing; the detail does.
+        message = f"{message} (RAM action: {denied_action})"
     retry_after = _int_or_none(getattr(exc, "retry_after", None))
     return ApiError(
         operation,

@@ -227,6 +227,7 @@ def test_5xx_bursts_are_retried_but_client_errors_and_refused_credentials_are_tr
         calls = calls_by_key(emulator, refused_keys[name]["access_key_id"])
         assert outline(calls) == [(action, status, code)], (name, outline(calls))
     assert "DescribeInstances failed" in run.task("RAM denial")["msg"]
+    assert "(RAM action: ecs:DescribeInstances)" in run.task("RAM denial")["msg"]  # from AccessDeniedDetail
 
     # Bursts shorter than max_attempts: N failures, then the success; the run goes on.
     assert calls_of("burst_write") == [(LIST, 200, None)] + [(ADD, 503, "ServiceUnavailable")] * 3 + [

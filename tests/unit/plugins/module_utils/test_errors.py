@@ -103,6 +103,27 @@ def test_throttling_exception_carries_retry_after() -> None:
     assert is_throttling(err)
 
 
+def test_a_ram_refusal_names_the_missing_action() -> None:
+    detail = {"AuthAction": "ecs:DescribeInstances", "NoPermissionType": "ImplicitDeny"}
+    exc = ClientException(
+        status_code=403,
+        code="Forbidden.RAM",
+        message="User not authorized to operate on the specified resource.",
+        request_id="R-2",
+        access_denied_detail=detail,
+    )
+    err = api_error_from_exception(exc, "DescribeInstances")
+    assert err.message.endswith("resource. (RAM action: ecs:DescribeInstances)")
+    # APIG's NoPermission message already names it: not repeated.
+    exc = ClientException(
+        status_code=403,
+        code="NoPermission",
+        message="You are not authorized to perform this action: apig:GetGateway.",
+        access_denied_detail={"AuthAction": "apig:GetGateway"},
+    )
+    assert api_error_from_exception(exc, "GetGateway").message.count("apig:GetGateway") == 1
+
+
 def test_server_exception() -> None:
     err = api_error_from_exception(sdk_error(ServerException, 503, "ServiceUnavailable", "busy", "RID-3"), OP)
     assert (err.code, err.status, err.message, err.request_id) == ("ServiceUnavailable", 503, "busy", "RID-3")
