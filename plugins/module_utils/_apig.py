@@ -18,13 +18,10 @@ from typing import Dict
 from typing import Iterable
 from typing import List
 from typing import Optional
-from typing import TypeVar
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
-
-T = TypeVar("T")
 
 # Separators between several ranges in one `portRange` (brief section 9, Q2): commas, semicolons, or
 # whitespace that is not around a range's own `/` or `-` ("80/80 443/443" splits, "80 / 80" does not).

@@ -26,7 +26,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._client import S
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 MAX_IDS_PER_CALL = 100  # InstanceIds and SecurityGroupIds take at most 100 ids
 PAGE_SIZE = 100  # MaxResults above 100 is read as 100

@@ -3,9 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Helpers for the backend_sg_info and gateway_info integration tests.
 
-One playbook run costs about two seconds, so a test runs many tasks in one playbook. To still
-count each task's API calls, every task signs with its own access key (added to the world), and
-the emulator's call log names the key of every call.
+One playbook run costs about two seconds, so a test runs many tasks in one playbook, each signing
+with its own access key (integration/access_keys.py) so that its API calls can still be counted.
 """
 
 from __future__ import annotations
@@ -16,19 +15,7 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
-
-def add_task_keys(emulator: Any, names: List[str]) -> Dict[str, Dict[str, str]]:
-    """One access key per task name, added to the emulator's world: {name: {access_key_id, access_key_secret}}."""
-    state = emulator.state()
-    keys = {}
-    for name in names:
-        key_id = f"emulator-ak-task-{name}"
-        secret = f"emulator-secret-task-{name}"
-        state["access_keys"].append({"id": key_id, "secret": secret})
-        keys[name] = {"access_key_id": key_id, "access_key_secret": secret}
-    emulator.put_state(state)
-    emulator.clear_calls()
-    return keys
+from integration.access_keys import calls_by_key
 
 
 def task(
@@ -48,8 +35,7 @@ def task(
 
 
 def calls_of(emulator: Any, keys: Dict[str, Dict[str, str]], name: str) -> List[Dict[str, Any]]:
-    key_id = keys[name]["access_key_id"]
-    return [c for c in emulator.calls() if c.get("access_key_id") == key_id]
+    return calls_by_key(emulator, keys[name]["access_key_id"])
 
 
 def action_counts(emulator: Any, keys: Dict[str, Dict[str, str]], name: str) -> Dict[str, int]:

@@ -16,8 +16,8 @@ from typing import Dict
 from typing import List
 
 import pytest
+from integration.access_keys import add_keys
 from integration.modules.discovery_helpers import action_counts
-from integration.modules.discovery_helpers import add_task_keys
 from integration.modules.discovery_helpers import calls_of
 from integration.modules.discovery_helpers import finding_codes
 from integration.modules.discovery_helpers import task
@@ -53,7 +53,7 @@ def test_demo_world(emulator: Any) -> None:
     )
     emulator.put_state(state)
     names = ["cluster", "cluster_check", "pools_only", "tags_vpc", "groups_vpc", "unknown", "sources", "bad_id"]
-    keys = add_task_keys(emulator, names + ["serverless"])
+    keys = add_keys(emulator, names + ["serverless"])
     sources = [
         {"name": "service1", "cluster_id": CLUSTER},
         {"name": "service2", "instance_tags": {"app": "service2"}},
@@ -230,7 +230,7 @@ def test_demo_world(emulator: Any) -> None:
 
 @pytest.mark.world("drift.yml")
 def test_node_pool_whose_nodes_drifted_to_another_group(emulator: Any) -> None:
-    keys = add_task_keys(emulator, ["whole", "pool", "pools_only"])
+    keys = add_keys(emulator, ["whole", "pool", "pools_only"])
     run = run_tasks(
         [
             info("whole", keys, cluster_id="c-drift-hz01"),
@@ -276,7 +276,7 @@ def test_paging_and_batching_follow_the_api_limits(emulator: Any) -> None:
     pool_groups = sorted(g for p in cluster["node_pools"] for g in p["security_groups"])
     assert node_count == 250 and len(tagged) == 150 and len(pool0_nodes) < 100
 
-    keys = add_task_keys(emulator, ["cluster", "one_pool", "ids", "tags", "sources"])
+    keys = add_keys(emulator, ["cluster", "one_pool", "ids", "tags", "sources"])
     run = run_tasks(
         [
             info("cluster", keys, cluster_id=cluster["id"]),

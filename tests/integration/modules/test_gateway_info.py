@@ -17,8 +17,8 @@ import pytest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import add_security_group_rule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import connection_settings
+from integration.access_keys import add_keys
 from integration.modules.discovery_helpers import action_counts
-from integration.modules.discovery_helpers import add_task_keys
 from integration.modules.discovery_helpers import calls_of
 from integration.modules.discovery_helpers import task
 from integration.modules.discovery_helpers import warnings_text
@@ -77,7 +77,7 @@ def delete_permissions(emulator: Any, group_id: str, **match: str) -> List[str]:
 
 def test_describe_list_filter_and_authorizable(emulator: Any) -> None:
     names = ["one", "check", "all", "by_name", "keyword_vpc", "authorizable", "cluster_groups", "unknown", "bad"]
-    keys = add_task_keys(emulator, names)
+    keys = add_keys(emulator, names)
     run = run_tasks(
         [
             info("one", keys, gateway_id=GW),
@@ -180,7 +180,7 @@ def test_inbound_rule_deleted_out_of_band_is_found(emulator: Any) -> None:
     assert len(delete_permissions(emulator, SG1, source_group_id=GW_SG, port_range="8080/8080")) == 1
     assert len(delete_permissions(emulator, SG_ENTERPRISE, source_cidr_ip="192.168.2.0/24")) == 1
 
-    keys = add_task_keys(emulator, ["verify", "verify_check", "plain"])
+    keys = add_keys(emulator, ["verify", "verify_check", "plain"])
     run = run_tasks(
         [
             info("verify", keys, gateway_id=GW, verify_backend_rules=True),

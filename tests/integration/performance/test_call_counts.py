@@ -33,6 +33,7 @@ from benchmark.scenario import Scenario
 from benchmark.scenario import authorized_pairs
 from benchmark.scenario import build_scenario
 from emulator.server import start_in_thread
+from integration.access_keys import add_keys
 from integration.playbook import PlaybookRun
 from integration.playbook import run_playbook
 from integration.playbook import run_tasks
@@ -228,19 +229,6 @@ def test_the_gateway_is_listed_once_before_and_once_after_the_writes_and_verific
 # --- 4: naive-shaped input is still batched ---------------------------------------------------------
 
 
-def add_task_keys(emulator: Any, names: List[str]) -> Dict[str, Dict[str, str]]:
-    """One access key per task, so the call log (which names the key of every call) tells the tasks apart."""
-    state = emulator.state()
-    keys = {}
-    for name in names:
-        key = {"access_key_id": f"emulator-ak-{name}", "access_key_secret": f"emulator-secret-{name}"}
-        state["access_keys"].append({"id": key["access_key_id"], "secret": key["access_key_secret"]})
-        keys[name] = key
-    emulator.put_state(state)
-    emulator.clear_calls()
-    return keys
-
-
 def test_naive_shaped_input_is_batched_into_one_add_per_group_and_id_lookups_of_100(scenario, medium_emulator):
     """Input written the naive way, one rule per (group, range) and a long id list, still costs the batched calls.
 
@@ -256,7 +244,7 @@ def test_naive_shaped_input_is_batched_into_one_add_per_group_and_id_lookups_of_
     emulator.reset()  # nothing authorized
     instance_ids = sorted(i["id"] for i in scenario.world["instances"])
     assert len(instance_ids) > MAX_IDS_PER_CALL
-    keys = add_task_keys(emulator, ["authorize", "lookup"])
+    keys = add_keys(emulator, ["authorize", "lookup"])
     rules = [{"security_group_id": g, "port_ranges": [r]} for g, r in sorted(scenario.desired_pairs())]
     assert len(rules) == scenario.shape.groups * scenario.shape.ranges_per_group
     tasks = [

@@ -3,9 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Helpers shared by the reliability tests (tests/integration/reliability).
 
-Every ansible-playbook run costs about two seconds, so the tests run several tasks in one run.
-To tell the tasks' API calls apart in the emulator's call log, a task signs with an access key of
-its own (``add_keys``): the log names the key of every call, refused ones included.
+Every ansible-playbook run costs about two seconds, so the tests run several tasks in one run, each
+signing with an access key of its own (integration/access_keys.py).
 """
 
 from __future__ import annotations
@@ -14,9 +13,7 @@ import time
 from typing import Any
 from typing import Callable
 from typing import Dict
-from typing import Iterable
 from typing import List
-from typing import Optional
 
 import yaml
 from integration.playbook import REPO
@@ -53,30 +50,6 @@ def demo_key(key_id: str) -> Dict[str, Any]:
     """An access key of the shipped demo world, as written in tests/emulator/worlds/demo.yml."""
     world = yaml.safe_load(DEMO_WORLD_FILE.read_text(encoding="utf-8"))
     return next(key for key in world["access_keys"] if key["id"] == key_id)
-
-
-def key_options(key_id: str) -> Dict[str, str]:
-    return {"access_key_id": key_id, "access_key_secret": f"secret-of-{key_id}"}
-
-
-def add_keys(emulator: Any, names: Iterable[str], allowed_actions: Optional[List[str]] = None) -> Dict[str, Dict]:
-    """One access key per name, added to the emulator's world: {name: module options signing with it}."""
-    state = emulator.state()
-    keys = {}
-    for name in names:
-        options = key_options(f"emulator-ak-{name}")
-        entry: Dict[str, Any] = {"id": options["access_key_id"], "secret": options["access_key_secret"]}
-        if allowed_actions is not None:
-            entry["allowed_actions"] = list(allowed_actions)
-        state["access_keys"].append(entry)
-        keys[name] = options
-    emulator.put_state(state)
-    emulator.clear_calls()
-    return keys
-
-
-def calls_by_key(emulator: Any, key_id: str) -> List[Dict[str, Any]]:
-    return [c for c in emulator.calls() if c.get("access_key_id") == key_id]
 
 
 def env_without(env: Dict[str, str], *names: str) -> Dict[str, str]:

@@ -27,6 +27,7 @@ from typing import Tuple
 
 import pytest
 import yaml
+from integration.access_keys import add_keys
 from integration.playbook import run_playbook
 from integration.playbook import run_tasks
 from integration.reliability.helpers import BSI
@@ -40,7 +41,6 @@ from integration.reliability.helpers import GW_SG
 from integration.reliability.helpers import NODEPOOL
 from integration.reliability.helpers import SG1
 from integration.reliability.helpers import SG2
-from integration.reliability.helpers import add_keys
 from integration.reliability.helpers import assert_no_crash
 from integration.reliability.helpers import env_without
 

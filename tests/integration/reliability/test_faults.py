@@ -26,6 +26,8 @@ from typing import Any
 from typing import Dict
 from typing import List
 
+from integration.access_keys import add_keys
+from integration.access_keys import calls_by_key
 from integration.playbook import run_tasks
 from integration.reliability.helpers import ADD
 from integration.reliability.helpers import BSI
@@ -39,9 +41,7 @@ from integration.reliability.helpers import LIST
 from integration.reliability.helpers import SG1
 from integration.reliability.helpers import SG2
 from integration.reliability.helpers import SG_EXTRA
-from integration.reliability.helpers import add_keys
 from integration.reliability.helpers import assert_no_crash
-from integration.reliability.helpers import calls_by_key
 from integration.reliability.helpers import env_without
 from integration.reliability.helpers import gateway_permissions
 from integration.reliability.helpers import seed_authorizations

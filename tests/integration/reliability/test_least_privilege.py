@@ -22,6 +22,8 @@ from typing import Dict
 from typing import List
 from typing import Set
 
+from integration.access_keys import add_keys
+from integration.access_keys import calls_by_key
 from integration.playbook import REPO
 from integration.playbook import run_playbook
 from integration.reliability.helpers import BSI
@@ -36,9 +38,7 @@ from integration.reliability.helpers import SG2
 from integration.reliability.helpers import SG_EXTRA
 from integration.reliability.helpers import VPC
 from integration.reliability.helpers import WRITES
-from integration.reliability.helpers import add_keys
 from integration.reliability.helpers import assert_no_crash
-from integration.reliability.helpers import calls_by_key
 from integration.reliability.helpers import env_without
 from integration.reliability.helpers import gateway_permissions
 from integration.reliability.helpers import seed_authorizations

@@ -28,6 +28,7 @@ from typing import Any
 from typing import Dict
 
 import yaml
+from integration.access_keys import calls_by_key
 from integration.playbook import PlaybookRun
 from integration.playbook import run_playbook
 from integration.reliability.helpers import BSI
@@ -40,7 +41,6 @@ from integration.reliability.helpers import GW
 from integration.reliability.helpers import GW_SG
 from integration.reliability.helpers import SG1
 from integration.reliability.helpers import assert_no_crash
-from integration.reliability.helpers import calls_by_key
 from integration.reliability.helpers import env_without
 
 
