@@ -78,7 +78,7 @@ def parse_request(params: Dict[str, Any]) -> AuthorizationRequest:
     if rules is not None and (single is not None or params.get("port_ranges") is not None):
         raise OptionError("rules", rules, "cannot be combined with security_group_id or port_ranges")
     if rules is None and single is None:
-        raise OptionError("security_group_id", None, "is required unless rules is given")
+        raise OptionError("security_group_id", None, "is required unless rules or backends is given")
     if state == "absent":
         for name, value in (("purge_port_ranges", purge_ranges), ("purge_security_groups", purge_groups)):
             if value:
@@ -89,7 +89,7 @@ def parse_request(params: Dict[str, Any]) -> AuthorizationRequest:
         raise OptionError(
             "purge_security_groups",
             purge_groups,
-            "requires rules: it makes rules the gateway's complete set of authorizations",
+            "requires rules or backends: they are then the gateway's complete set of authorizations",
         )
     writes = params.get("max_concurrent_writes")
     writes = 4 if writes is None else writes

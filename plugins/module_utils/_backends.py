@@ -2,12 +2,13 @@
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
-"""Backend entries of the backend_access role: validation, and merging into one desired rule set.
+"""Backend entries (gateway_sg_authorization's `backends`, the backend_access role's list): validation, and
+merging into one desired rule set.
 
 An entry names one source of backends (an ACK cluster, ECS instances, ECS tags or security
 groups) and the port ranges the gateway must reach there. Discovery turns each source into
 security groups; merge_backend_rules then gives every group the union of the ranges of all
-the entries that reach it, which is what gateway_sg_authorization converges in one call.
+the entries that reach it, which gateway_sg_authorization converges like its `rules`.
 """
 
 from __future__ import annotations
@@ -16,12 +17,15 @@ from typing import Any
 from typing import Dict
 from typing import List
 from typing import Sequence
+from typing import Tuple
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import NODEPOOL_KEYS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_KEYS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import Source
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import parse_source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import normalize_port_ranges
 
-SOURCE_KEYS = ("cluster_id", "instance_ids", "instance_tags", "security_group_ids")
-NODEPOOL_KEYS = ("nodepool_ids", "nodepool_names")
 ENTRY_KEYS = ("name", "port_ranges", "description") + SOURCE_KEYS + NODEPOOL_KEYS
 
 
@@ -80,6 +84,16 @@ def normalize_backend_entries(entries: Any, field: str, state: str = "present") 
             }
         )
     return normalized
+
+
+def parse_backends(entries: Any, field: str, state: str = "present") -> Tuple[List[Dict[str, Any]], List[Source]]:
+    """The normalized entries and their discovery sources, every id checked: all before any API call."""
+    normalized = normalize_backend_entries(entries, field, state=state)
+    sources = [
+        parse_source(dict(entry["source"], name=entry["name"]), index, f"{field}[{index}]")
+        for index, entry in enumerate(normalized)
+    ]
+    return normalized, sources
 
 
 def merge_backend_rules(

@@ -49,6 +49,21 @@ NODEPOOL_KEYS = ("nodepool_ids", "nodepool_names")
 SOURCE_ENTRY_KEYS = ("name",) + SOURCE_KEYS + NODEPOOL_KEYS
 MAX_TAGS = 20
 
+# The argument spec of one source: backend_sg_info's top-level options and sources[], and
+# gateway_sg_authorization's backends[] (with the keys of a backend entry added).
+SOURCE_OPTIONS = dict(
+    cluster_id=dict(type="str"),
+    nodepool_ids=dict(type="list", elements="str"),
+    nodepool_names=dict(type="list", elements="str"),
+    instance_ids=dict(type="list", elements="str"),
+    instance_tags=dict(type="dict"),
+    security_group_ids=dict(type="list", elements="str"),
+)
+SOURCE_CONSTRAINTS = dict(
+    mutually_exclusive=[NODEPOOL_KEYS],
+    required_by={key: "cluster_id" for key in NODEPOOL_KEYS},
+)
+
 TagSet = Tuple[Tuple[str, str], ...]
 
 
@@ -63,6 +78,8 @@ class Source(NamedTuple):
     instance_ids: Tuple[str, ...] = ()
     instance_tags: TagSet = ()
     security_group_ids: Tuple[str, ...] = ()
+    # Where the source was given, for messages: "sources[2]", "backends[0]"; "" for a module's top-level options.
+    field: str = ""
 
     @property
     def selects_node_pools(self) -> bool:
@@ -141,6 +158,7 @@ def parse_source(raw: Dict[str, Any], index: int, field: str = "") -> Source:
         instance_ids=_id_list(prefix + "instance_ids", raw.get("instance_ids"), "instance"),
         instance_tags=_tags(prefix + "instance_tags", raw.get("instance_tags")),
         security_group_ids=_id_list(prefix + "security_group_ids", raw.get("security_group_ids"), "security_group"),
+        field=field,
     )
 
 
@@ -442,14 +460,14 @@ def candidate_group_ids(resolutions: Sequence[SourceResolution]) -> List[str]:
     return sorted({g for r in resolutions for g in r.group_refs})
 
 
-def _source_label(source: Source, with_sources: bool) -> str:
-    if not with_sources:
+def _source_label(source: Source) -> str:
+    if not source.field:
         return "the task's source options"
-    return f"sources[{source.index}]" + (f" ({source.name})" if source.name else "")
+    return source.field + (f" ({source.name})" if source.name else "")
 
 
 def _group_findings(
-    resolution: SourceResolution, groups: Dict[str, Dict[str, Any]], vpc_id: Optional[str], with_sources: bool
+    resolution: SourceResolution, groups: Dict[str, Dict[str, Any]], vpc_id: Optional[str]
 ) -> Tuple[List[str], List[Dict[str, Any]]]:
     kept: List[str] = []
     findings: List[Dict[str, Any]] = []
@@ -485,7 +503,7 @@ def _group_findings(
         findings.append(
             finding(
                 NO_SECURITY_GROUPS_FOUND,
-                f"{_source_label(resolution.source, with_sources)} yields no security group"
+                f"{_source_label(resolution.source)} yields no security group"
                 + (f" in {vpc_id}" if vpc_id else "")
                 + ": the gateway cannot be authorized to it",
                 source=resolution.source.index,
@@ -518,7 +536,7 @@ def build_discovery(
     all_findings: List[Dict[str, Any]] = []
     per_source = []
     for resolution in resolutions:
-        kept, group_findings = _group_findings(resolution, groups, vpc_id, with_sources)
+        kept, group_findings = _group_findings(resolution, groups, vpc_id)
         findings = _unique_findings(resolution.findings + group_findings)
         all_findings.extend(findings)
         per_source.append({"name": resolution.source.name, "security_group_ids": kept, "findings": findings})

@@ -369,25 +369,13 @@ sources:
       sample: []
 """
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import NODEPOOL_KEYS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_CONSTRAINTS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_KEYS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_OPTIONS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import discover
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import parse_sources
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
-
-SOURCE_OPTIONS = dict(
-    cluster_id=dict(type="str"),
-    nodepool_ids=dict(type="list", elements="str"),
-    nodepool_names=dict(type="list", elements="str"),
-    instance_ids=dict(type="list", elements="str"),
-    instance_tags=dict(type="dict"),
-    security_group_ids=dict(type="list", elements="str"),
-)
-SOURCE_CONSTRAINTS = dict(
-    mutually_exclusive=[NODEPOOL_KEYS],
-    required_by={key: "cluster_id" for key in NODEPOOL_KEYS},
-)
 
 ARGUMENT_SPEC = dict(
     SOURCE_OPTIONS,
