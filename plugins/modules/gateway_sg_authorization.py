@@ -100,7 +100,8 @@ options:
         exist) are returned in RV(findings) and shown as warnings. A source that yields no group authorizes nothing.
       - 'Discovery reads only: per cluster one C(DescribeClusterNodePools) and, with O(inspect_nodes), pages of 100
         nodes; C(DescribeInstances) batches of 100 ids or pages of 100 per tag set; one C(DescribeSecurityGroups) per
-        100 groups. Every entry is validated before the first read.'
+        100 groups, all while the gateway's authorizations are listed. Every entry is validated before the first
+        read.'
     type: list
     elements: dict
     suboptions:
@@ -511,6 +512,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery impor
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import discover
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
+from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_diff
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import verify_authorizations
@@ -555,34 +557,43 @@ MUTUALLY_EXCLUSIVE = [
 ]
 
 
-def backend_rules(module: AlibabaCloudModule) -> tuple:
-    """The rules for the groups behind O(backends), and discovery's result; every option checked before its reads."""
+def read_gateway_and_backends(module: AlibabaCloudModule) -> tuple:
+    """The request, the gateway's authorizations and discovery's result (None without O(backends)).
+
+    Every option is checked before the first read. With O(backends), the gateway's list does not
+    depend on discovery, so both are read at the same time; the rules then come from discovery.
+    """
     params = module.params
+    if params["backends"] is None:
+        request = _authorizations.parse_request(params)
+        return request, _apig.list_authorizations(module.session, request.gateway_id), None
     entries, sources = parse_backends(params["backends"], "backends", params["state"])
     if params["vpc_id"] is not None:
         check_id("vpc_id", params["vpc_id"], "vpc")
-    _authorizations.parse_request(dict(params, rules=[]))
-    if not sources:
-        return [], dict(sources=[], findings=[])
-    discovery = discover(
-        module.session, sources, vpc_id=params["vpc_id"], inspect_nodes=params["inspect_nodes"], with_sources=True
+    gateway_id = _authorizations.parse_request(dict(params, rules=[])).gateway_id
+    session = module.session
+
+    def discover_sources() -> dict:
+        if not sources:
+            return dict(sources=[], findings=[])
+        return discover(
+            session, sources, vpc_id=params["vpc_id"], inspect_nodes=params["inspect_nodes"], with_sources=True
+        )
+
+    discovery, records = bounded_map(
+        lambda read: read(), [discover_sources, lambda: _apig.list_authorizations(session, gateway_id)]
     )
-    return merge_backend_rules(entries, discovery["sources"], params["state"]), discovery
+    for item in discovery["findings"]:
+        module.warn("{}: {}".format(item["code"], item["message"]))
+    rules = merge_backend_rules(entries, discovery["sources"], params["state"])
+    return _authorizations.parse_request(dict(params, rules=rules)), records, discovery
 
 
 def converge(module: AlibabaCloudModule) -> dict:
     # A failure reports what was written before it (nothing, until the writes start).
     module.partial_result.update(changed=False, actions=[])
-    params = module.params
-    discovery = None
-    if params["backends"] is not None:
-        rules, discovery = backend_rules(module)
-        for item in discovery["findings"]:
-            module.warn("{}: {}".format(item["code"], item["message"]))
-        params = dict(params, rules=rules)
-    request = _authorizations.parse_request(params)
+    request, records, discovery = read_gateway_and_backends(module)
     session = module.session
-    records = _apig.list_authorizations(session, request.gateway_id)
     current = _apig.to_planner_authorizations(records, module.warn)
     plan = plan_authorizations(
         current, request.groups, request.state, request.purge_port_ranges, request.purge_security_groups
@@ -626,7 +637,7 @@ def converge(module: AlibabaCloudModule) -> dict:
     if discovery is not None:
         result["backends"] = discovery["sources"]
         result["findings"] = discovery["findings"]
-    if params["verify_backend_rules"]:
+    if module.params["verify_backend_rules"]:
         # Reuses the list just read: verification costs ECS reads only. Predicted entries have no rule yet.
         existing = [r for r in result["authorizations"] if r.get("rule_id")]
         verified, findings = verify_authorizations(session, existing)

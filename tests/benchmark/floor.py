@@ -14,7 +14,8 @@ It makes the minimal calls for that work, with the collection's bounded parallel
 per cluster one DescribeClusterNodePools and its DescribeClusterNodes pages (the first, then the
 rest in parallel); per tag set its DescribeInstances pages (token paging, one after the other);
 the node instances in DescribeInstances batches of 100 (in parallel); one DescribeSecurityGroups
-per 100 groups found; one ListGatewayAuthorizedSecurityGroupRules; one AddGatewaySecurityGroupRule
+per 100 groups found; one ListGatewayAuthorizedSecurityGroupRules (read during discovery, which it does
+not depend on); one AddGatewaySecurityGroupRule
 per group carrying all its missing ranges; one DeleteGatewaySecurityGroupRule per authorization to
 remove; one list after the writes (only if it wrote); and one DescribeSecurityGroupAttribute per
 authorized group to check the inbound rules (unless --no-verify). It prints one JSON line: what it did.
@@ -197,9 +198,8 @@ class Floor:
             (i.security_group_rule_id, i.security_group_id, i.port_range, i.source_security_group_id) for i in items
         ]
 
-    def converge(self, desired):
+    def converge(self, desired, current):
         gateway = self.spec["gateway_id"]
-        current = self.authorizations()
         have = {(g, r) for _rule, g, r, _source in current}
         adds = []
         for group in sorted(desired):
@@ -250,8 +250,12 @@ def main():
     with open(args.spec, encoding="utf-8") as handle:
         spec = json.load(handle)
     floor = Floor(spec)
-    desired = floor.discover()
-    current, adds, deletes = floor.converge(desired)
+    # The gateway's list does not depend on discovery: both are read at the same time, as the module does.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        listing = pool.submit(floor.authorizations)
+        desired = floor.discover()
+        before = listing.result()
+    current, adds, deletes = floor.converge(desired, before)
     missing = None if args.no_verify else floor.verify(current)
     report = {
         "import_seconds": round(IMPORTED - STARTED, 3),
