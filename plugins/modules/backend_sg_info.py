@@ -12,6 +12,9 @@ version_added: 1.0.0
 description:
   - Finds the ECS security groups of the nodes a Cloud-native API Gateway (APIG) backend runs on, the groups
     that need the gateway's inbound rule (see M(alibabacloud.apig.gateway_sg_authorization)).
+  - To authorize the gateway to what it finds, declare the backends (one source and its port ranges per entry) in
+    O(alibabacloud.apig.gateway_sg_authorization#module:backends), which discovers the same way and converges in
+    the same task. This module is for looking, auditing and reporting.
   - Sources, in any combination, at least one of them - an ACK cluster (O(cluster_id)), optionally narrowed to
     some node pools (O(nodepool_ids) or O(nodepool_names)); ECS instances by id (O(instance_ids)); ECS instances
     by tags (O(instance_tags)); security groups by id (O(security_group_ids)).
@@ -129,8 +132,7 @@ options:
     description:
       - With V(false), the result has no RV(instances) list; the groups, their RV(security_groups[].instances) and
         the findings are the same. A cluster of thousands of nodes makes RV(instances) about a megabyte, which
-        Ansible then carries through every later task; the P(alibabacloud.apig.backend_access#role) role does not
-        need it.
+        Ansible then carries through every later task.
     type: bool
     default: true
 notes:

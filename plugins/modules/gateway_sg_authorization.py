@@ -100,8 +100,8 @@ options:
         exist) are returned in RV(findings) and shown as warnings. A source that yields no group authorizes nothing.
       - 'Discovery reads only: per cluster one C(DescribeClusterNodePools) and, with O(inspect_nodes), pages of 100
         nodes; C(DescribeInstances) batches of 100 ids or pages of 100 per tag set; one C(DescribeSecurityGroups) per
-        100 groups, all while the gateway's authorizations are listed. Every entry is validated before the first
-        read.'
+        100 groups, all while the authorizations of the gateway are listed. Every entry is validated before the
+        first read.'
     type: list
     elements: dict
     suboptions:

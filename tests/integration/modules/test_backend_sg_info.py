@@ -345,7 +345,7 @@ def test_paging_and_batching_follow_the_api_limits(emulator: Any) -> None:
     # Four sources: one node pool listing and one node listing for the cluster's two sources; the
     # tag pages; the nodes and the named instances merged into batches (minus those the tags returned).
     multi = run.task("sources")
-    assert "instances" not in multi  # return_instances: false, as the role asks: the groups still name them
+    assert "instances" not in multi  # return_instances: false: the groups still name them
     assert {g["security_group_id"]: g["instances"] for g in multi["security_groups"]}[tagged_group] == tagged
     assert [s["name"] for s in multi["sources"]] == ["all", "pool-01", "tagged", "mixed"]
     assert multi["sources"][1]["security_group_ids"] == pools["pool-01"]["security_groups"]
