@@ -7,6 +7,8 @@ import pytest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import BackendEntryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
+from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import parse_backends
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 
 FIELD = "backend_access_backends"
 
@@ -95,3 +97,34 @@ def test_absent_union_keeps_ranges_apart():
 def test_discovery_must_align_with_entries():
     with pytest.raises(BackendEntryError, match="2 sources for 1 backend entries"):
         merge_backend_rules([{"port_ranges": ["80/80"]}], [{}, {}])
+
+
+def test_parse_backends_gives_each_entry_a_discovery_source_named_by_its_field():
+    entries, sources = parse_backends(
+        [
+            {"name": "web", "cluster_id": "c-1", "nodepool_names": ["web"], "port_ranges": [8080]},
+            {"instance_tags": {"app": "orders"}, "port_ranges": ["80/9000"]},
+        ],
+        "backends",
+    )
+    assert [e["port_ranges"] for e in entries] == [["8080/8080"], ["80/9000"]]
+    assert [(s.index, s.field, s.name) for s in sources] == [
+        (0, "backends[0]", "web"),
+        (1, "backends[1]", "instance_tags=app:orders"),
+    ]
+    assert sources[0].cluster_id == "c-1" and sources[0].nodepool_names == ("web",)
+    assert sources[1].instance_tags == (("app", "orders"),)
+
+
+@pytest.mark.parametrize(
+    "entry, field, value",
+    [
+        ({"cluster_id": "web", "port_ranges": [80]}, "backends[0].cluster_id", "web"),
+        ({"instance_ids": ["i-1", "db-1"], "port_ranges": [80]}, "backends[0].instance_ids[1]", "db-1"),
+        ({"instance_tags": {"replicas": 3}, "port_ranges": [80]}, "backends[0].instance_tags.replicas", 3),
+    ],
+)
+def test_parse_backends_checks_the_ids_and_tags_of_each_source(entry, field, value):
+    with pytest.raises(OptionError) as caught:
+        parse_backends([entry], "backends")
+    assert (caught.value.field, caught.value.value) == (field, value)

@@ -283,6 +283,18 @@ def test_unknown_ids_are_findings(raw: Dict[str, Any], expected_codes: List[str]
         assert result["findings"][0]["ids"] == first_ids
 
 
+def test_a_source_without_groups_is_named_by_where_it_was_given() -> None:
+    given = d.parse_source({"name": "legacy", "instance_ids": ["i-gone"]}, 2, "backends[2]")
+    top_level = d.parse_source({"instance_ids": ["i-gone"]}, 0)
+    for source, label in ((given, "backends[2] (legacy)"), (top_level, "the task's source options")):
+        [message] = [
+            f["message"]
+            for f in d.discover_offline([source], world())["findings"]
+            if f["code"] == d.NO_SECURITY_GROUPS_FOUND
+        ]
+        assert message.startswith(label + " yields no security group"), message
+
+
 def test_node_missing_from_ecs_is_reported_with_its_pool() -> None:
     obs = world()
     del obs.instances["i-w3"]
