@@ -198,10 +198,11 @@ options:
   max_concurrent_writes:
     description:
       - How many add or delete calls may run at the same time (1 to 16).
-      - The default V(4) is where the benchmark's cold converge of 50 groups stops getting faster (11.1 s with
-        V(1), 7.0 s with V(2), 6.5 s with V(4), 6.4 s with V(8)), and with writes throttled at 20 per second it draws
-        half as many throttled answers as V(8) for the same time; throttled calls are retried anyway (see
-        O(max_attempts)). Use V(1) for strictly sequential writes.
+      - The default V(4) is where the benchmark's cold converge of 50 groups stops getting faster (medians of 4 runs are
+        6.8 s with V(1), 6.1 s with V(2), 5.1 s with V(4), 5.1 s with V(8)).
+      - If the API throttles the account's writes, fewer writers are faster, because every throttled call waits
+        before its retry (with writes limited to 20 a second, 7.6 s with V(1) and 9.8 s with V(4)). Use V(1) or
+        V(2) then. Throttled calls are retried either way (see O(max_attempts)).
     type: int
     default: 4
   verify_backend_rules:
