@@ -532,7 +532,7 @@ def test_concurrent_runs_on_the_same_gateway_both_succeed_without_duplicates(emu
 
 def test_backends_discovers_the_groups_and_converges_them_in_one_task(emulator):
     """The vendor's two steps in one task: find the backends' groups (ACK cluster, tags), authorize them."""
-    names = ["preview", "apply", "again", "pools_only_revoke"]
+    names = ["preview", "apply", "again", "pools_only_revoke", "none_purged"]
     keys = add_keys(emulator, names)
     backends = [
         {"name": "service1", "cluster_id": CLUSTER, "port_ranges": [8080], "description": "service 1"},
@@ -551,11 +551,13 @@ def test_backends_discovers_the_groups_and_converges_them_in_one_task(emulator):
             with_key("again", backends=backends, vpc_id=VPC),
             # Revoke every range of the node pool's own group; inspect_nodes false: the node's extra group stays.
             with_key("pools_only_revoke", backends=[{"cluster_id": CLUSTER}], inspect_nodes=False, state="absent"),
+            # No backend declared, with purge: everything would go (decommissioning), and nothing to discover.
+            with_key("none_purged", check=True, backends=[], purge_security_groups=True),
         ],
         emulator.env(),
     )
     assert run.rc == 0, run
-    preview, applied, again, revoked = (run.task(name) for name in names)
+    preview, applied, again, revoked, none_purged = (run.task(name) for name in names)
 
     # The cluster's node pool group and the extra group one node carries; service2's tagged instances' group.
     expected_actions = [
@@ -604,3 +606,10 @@ def test_backends_discovers_the_groups_and_converges_them_in_one_task(emulator):
         LIST: 2,
         DELETE: 1,
     }
+
+    assert none_purged["changed"] and none_purged["backends"] == [] and none_purged["authorizations"] == []
+    assert sorted((a["action"], a["security_group_id"]) for a in none_purged["actions"]) == [
+        ("delete", SG_EXTRA),
+        ("delete", SG2),
+    ]
+    assert action_counts(emulator, keys, "none_purged") == {LIST: 1}
