@@ -198,8 +198,8 @@ options:
   max_concurrent_writes:
     description:
       - How many add or delete calls may run at the same time (1 to 16).
-      - The default V(4) is where the benchmark's cold converge of 50 groups stops getting faster (medians of 4 runs are
-        6.8 s with V(1), 6.1 s with V(2), 5.1 s with V(4), 5.1 s with V(8)).
+      - The default V(4) is where the benchmark's cold converge of 50 groups stops getting faster (medians of 4
+        runs are 6.8 s with V(1), 6.1 s with V(2), 5.1 s with V(4), 5.1 s with V(8)).
       - If the API throttles the account's writes, fewer writers are faster, because every throttled call waits
         before its retry (with writes limited to 20 a second, 7.6 s with V(1) and 9.8 s with V(4)). Use V(1) or
         V(2) then. Throttled calls are retried either way (see O(max_attempts)).
@@ -396,7 +396,8 @@ authorizations:
       sample: true
 findings:
   description:
-    - With O(backends), discovery's findings, with the codes of M(alibabacloud.apig.backend_sg_info)'s RV(findings).
+    - With O(backends), discovery's findings, with the codes of
+      RV(alibabacloud.apig.backend_sg_info#module:findings).
     - With O(verify_backend_rules=true), one entry per authorization whose inbound rule is missing
       (code C(AUTHORIZATION_NOT_EFFECTIVE)), with a message and the ids concerned.
   returned: when O(backends) is given or O(verify_backend_rules=true)
