@@ -84,6 +84,11 @@ class AlibabaCloudModule:
     def warn(self, message: str) -> None:
         self.module.warn(message)
 
+    def warn_findings(self, findings: list) -> None:
+        """Discovery's findings as warnings, each led by its code."""
+        for item in findings:
+            self.warn("{}: {}".format(item["code"], item["message"]))
+
     def exit(self, **result: Any) -> None:
         self.module.exit_json(**result)
 

@@ -407,8 +407,7 @@ def discover_backends(module: AlibabaCloudModule) -> dict:
         inspect_nodes=params["inspect_nodes"],
         with_sources=params["sources"] is not None,
     )
-    for item in result["findings"]:
-        module.warn("{}: {}".format(item["code"], item["message"]))
+    module.warn_findings(result["findings"])
     if not params["return_instances"]:
         del result["instances"]
     return dict(changed=False, **result)

@@ -576,8 +576,6 @@ def read_gateway_and_backends(module: AlibabaCloudModule) -> tuple:
     session = module.session
 
     def discover_sources() -> dict:
-        if not sources:
-            return dict(sources=[], findings=[])
         return discover(
             session, sources, vpc_id=params["vpc_id"], inspect_nodes=params["inspect_nodes"], with_sources=True
         )
@@ -585,8 +583,7 @@ def read_gateway_and_backends(module: AlibabaCloudModule) -> tuple:
     discovery, records = bounded_map(
         lambda read: read(), [discover_sources, lambda: _apig.list_authorizations(session, gateway_id)]
     )
-    for item in discovery["findings"]:
-        module.warn("{}: {}".format(item["code"], item["message"]))
+    module.warn_findings(discovery["findings"])
     rules = merge_backend_rules(entries, discovery["sources"], params["state"])
     return _authorizations.parse_request(dict(params, rules=rules)), records, discovery
 
