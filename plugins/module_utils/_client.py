@@ -66,8 +66,10 @@ class Session:
         self._log = log
         self._clients: Dict[str, Any] = {}
         self._credential: Any = None
-        self._lock = threading.Lock()
-        self.call_count = 0
+        # One lock per product, so that one thread's first call waits only for its own product's import
+        # and the others' imports run while its request is in flight.
+        self._client_locks = {product: threading.Lock() for product in SDK_PACKAGES}
+        self._credential_lock = threading.Lock()
 
     @property
     def region(self) -> str:
@@ -78,7 +80,7 @@ class Session:
         return _import(SDK_PACKAGES[product][1], SDK_PACKAGES[product][2])
 
     def client(self, product: str) -> Any:
-        with self._lock:
+        with self._client_locks[product]:
             if product not in self._clients:
                 self._clients[product] = self._build_client(product)
             return self._clients[product]
@@ -90,14 +92,9 @@ class Session:
             if self._log:
                 self._log(f"{operation}: attempt {attempt} failed ({error.code}), retrying in {delay:.2f}s")
 
-        def counted() -> T:
-            with self._lock:
-                self.call_count += 1
-            return fn()
-
         try:
             return call_with_retries(
-                operation, counted, self.retry_policy, on_retry=on_retry, retry_transport=retry_transport
+                operation, fn, self.retry_policy, on_retry=on_retry, retry_transport=retry_transport
             )
         except ApiError as err:
             err.doing = err.doing or doing
@@ -127,21 +124,24 @@ class Session:
 
     def _shared_credential(self) -> Any:
         """The profile named by the `profile` option, or else the SDK's default credential chain."""
-        if self._credential is None:
-            credentials = _import("alibabacloud_credentials.client", "alibabacloud-credentials")
-            if self.settings.profile:
-                providers = _import("alibabacloud_credentials.provider", "alibabacloud-credentials")
-                provider = _ProfileChain(
-                    [
-                        providers.CLIProfileCredentialsProvider(profile_name=self.settings.profile),
-                        providers.ProfileCredentialsProvider(profile_name=self.settings.profile),
-                    ],
-                    self.settings.profile,
-                )
-                self._credential = credentials.Client(provider=provider)
-            else:
-                self._credential = credentials.Client()
-        return self._credential
+        with self._credential_lock:
+            if self._credential is None:
+                self._credential = self._load_credential()
+            return self._credential
+
+    def _load_credential(self) -> Any:
+        credentials = _import("alibabacloud_credentials.client", "alibabacloud-credentials")
+        if not self.settings.profile:
+            return credentials.Client()
+        providers = _import("alibabacloud_credentials.provider", "alibabacloud-credentials")
+        provider = _ProfileChain(
+            [
+                providers.CLIProfileCredentialsProvider(profile_name=self.settings.profile),
+                providers.ProfileCredentialsProvider(profile_name=self.settings.profile),
+            ],
+            self.settings.profile,
+        )
+        return credentials.Client(provider=provider)
 
 
 class _ProfileChain:

@@ -29,31 +29,47 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import A
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 
 
-class _AnsibleModule(AnsibleModule):
-    """AnsibleModule whose argument errors name the option.
+def argument_error_message(errors: list, msg: str) -> str:
+    """The message for a failed argument check: the first error that names the option.
 
     ansible-core looks for no_log values in sub-options before it checks their types, so a list
-    element that is not a dictionary (``rules: [sg-1]``) fails that scan first, and AnsibleModule
-    reports only the first error: "dictionary requested, could not parse JSON or key=value", which
-    names neither the option nor the value. The type check's error that follows it names the option
-    and the element's type: report that one instead.
+    element that is not a dictionary (``rules: [sg-1]``) fails that scan first, and the first error
+    ("dictionary requested, could not parse JSON or key=value") names neither the option nor the
+    value. The type check's error that follows it names the option and the element's type.
     """
+    if errors and isinstance(errors[0], NoLogError) and msg == errors[0].args[0]:
+        named = [error.args[0] for error in errors if not isinstance(error, NoLogError)]
+        if named:
+            return named[0]
+    return msg
+
+
+class _AnsibleModule(AnsibleModule):
+    """AnsibleModule whose argument errors name the option (argument_error_message)."""
 
     def fail_json(self, msg: str, **kwargs: Any) -> None:
         result = getattr(self, "validation_result", None)
         errors = result.errors.errors if result is not None else []
-        if errors and isinstance(errors[0], NoLogError) and msg == errors[0].args[0]:
-            named = [error.args[0] for error in errors if not isinstance(error, NoLogError)]
-            if named:
-                msg = named[0]
-        super().fail_json(msg=msg, **kwargs)
+        super().fail_json(msg=argument_error_message(errors, msg), **kwargs)
 
 
 class AlibabaCloudModule:
-    def __init__(self, argument_spec: dict, mutually_exclusive: Optional[list] = None, **kwargs: Any) -> None:
+    """The module's options, mode, session, warnings and exit.
+
+    ``module_class`` is AnsibleModule's, unless the module runs inside ansible-playbook: then the
+    action plugin passes its in-process twin (plugin_utils/_in_process.py), which has the same interface.
+    """
+
+    def __init__(
+        self,
+        argument_spec: dict,
+        mutually_exclusive: Optional[list] = None,
+        module_class: Optional[Callable[..., Any]] = None,
+        **kwargs: Any,
+    ) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        self.module = _AnsibleModule(
+        self.module = (module_class or _AnsibleModule)(
             argument_spec=spec,
             mutually_exclusive=list(COMMON_MUTUALLY_EXCLUSIVE) + list(mutually_exclusive or []),
             **kwargs,

@@ -505,6 +505,10 @@ operation:
   sample: AddGatewaySecurityGroupRule
 """
 
+from typing import Any
+from typing import Callable
+from typing import Optional
+
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
@@ -647,8 +651,10 @@ def converge(module: AlibabaCloudModule) -> dict:
     return result
 
 
-def main() -> None:
+def main(module_class: Optional[Callable[..., Any]] = None) -> None:
+    """Run the module; the action plugin passes module_class to run it inside ansible-playbook."""
     module = AlibabaCloudModule(
+        module_class=module_class,
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=MUTUALLY_EXCLUSIVE,
         required_by={"vpc_id": "backends"},
