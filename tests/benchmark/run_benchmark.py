@@ -20,7 +20,7 @@ collection's playbook, i.e. the role) with purge on:
 4. naive: one gateway_sg_authorization task per (group, range), 250 tasks in one playbook, the
    way a per-rule resource or a CLI loop acts (groups given, no discovery: the naive side's best case);
 5. floor: tests/benchmark/floor.py, the same work in plain Python with the same SDKs (cold, no-op
-   and change).
+   and change), each of its runs right after the role's run of the same kind.
 
 For each it prints the median wall time of the runs, the API calls by action from the emulator's
 call log (identical in every run, or the script says so), and the peak memory: the largest
@@ -398,10 +398,12 @@ def main() -> int:
                     print(f"| {value} | {seconds:.2f} s | {throttled} |")
                 return 0
             for kind in ("cold", "noop", "change"):
-                results[kind] = bench.role(kind, args.runs)
-            if not args.skip_floor:
-                for kind in ("cold", "noop", "change"):
-                    results[f"floor {kind}"] = bench.floor(kind, args.runs)
+                # The role and the floor take turns, so that the shared machine's drift weighs on both alike.
+                for _ in range(args.runs):
+                    measured = [bench.role(kind, 1)] + ([] if args.skip_floor else [bench.floor(kind, 1)])
+                    for result in measured:
+                        results.setdefault(result.name, Result(result.name, [])).runs.extend(result.runs)
+            results = {name: results[name] for name in sorted(results, key=lambda n: n.startswith("floor"))}
             if not args.skip_naive:
                 results["naive"] = bench.naive(args.naive_runs)
     except Failed as err:
