@@ -156,7 +156,7 @@ class InProcessAction(ActionBase):
         self._compute_environment_string(environment)
         module_class = functools.partial(
             InProcessModule,
-            module_name=self.MODULE,
+            module_name=self._task.action,
             args=_as_json(self._task.args),
             check_mode=bool(self._task.check_mode),
             diff=bool(self._task.diff),

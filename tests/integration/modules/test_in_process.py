@@ -39,7 +39,7 @@ def same_python_other_path() -> str:
 
 
 def tasks() -> List[Dict[str, Any]]:
-    """One task of each module: a check-mode change with diff, and two reads."""
+    """One task of each module (a check-mode change with diff, two reads) and an option that does not exist."""
     return [
         {
             "name": "authorize",
@@ -55,6 +55,11 @@ def tasks() -> List[Dict[str, Any]]:
         {
             "name": "backends",
             "alibabacloud.apig.backend_sg_info": {"cluster_id": CLUSTER, "vpc_id": VPC},
+        },
+        {
+            "name": "unknown option",
+            "ignore_errors": True,
+            "alibabacloud.apig.gateway_info": {"gateway_id": GW, "colour": "blue"},
         },
     ]
 
@@ -75,7 +80,7 @@ def action_counts(emulator: Any) -> Counter:
 
 
 def results(run: PlaybookRun) -> Dict[str, Dict[str, Any]]:
-    return {name: run.task(name) for name in ("authorize", "gateway", "backends")}
+    return {name: run.task(name) for name in ("authorize", "gateway", "backends", "unknown option")}
 
 
 def test_both_ways_give_the_same_results_and_calls(emulator):
@@ -103,6 +108,9 @@ def test_both_ways_give_the_same_results_and_calls(emulator):
     assert results(in_process) == results(as_modules)
     assert results(in_process)["authorize"]["changed"] is True
     assert "diff" in results(in_process)["authorize"]
+    unknown = results(in_process)["unknown option"]
+    assert unknown["_status"] == "failed"
+    assert unknown["msg"].startswith("Unsupported parameters for (alibabacloud.apig.gateway_info) module: colour")
     assert in_process_calls == action_counts(emulator)
 
 
