@@ -146,7 +146,7 @@ def test_the_task_environment_reaches_an_in_process_run_and_only_that_task(emula
     }
 
 
-def test_delegated_and_async_tasks_run_as_module_processes(emulator):
+def test_delegated_and_async_tasks_run_as_module_processes(emulator, tmp_path):
     run = run_tasks(
         [
             {
@@ -158,6 +158,8 @@ def test_delegated_and_async_tasks_run_as_module_processes(emulator):
                 "name": "async",
                 "async": 60,
                 "poll": 1,
+                # An absolute job directory: "~" would be the user's home for the status check, $HOME for the job.
+                "vars": {"ansible_async_dir": str(tmp_path / "async")},
                 "alibabacloud.apig.backend_sg_info": {"security_group_ids": [SG1]},
             },
         ],
