@@ -399,7 +399,7 @@ def main() -> int:
                 return 0
             for kind in ("cold", "noop", "change"):
                 # The role and the floor take turns, so that the shared machine's drift weighs on both alike.
-                for _ in range(args.runs):
+                for _run in range(args.runs):
                     measured = [bench.role(kind, 1)] + ([] if args.skip_floor else [bench.floor(kind, 1)])
                     for result in measured:
                         results.setdefault(result.name, Result(result.name, [])).runs.extend(result.runs)
