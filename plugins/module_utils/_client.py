@@ -66,10 +66,7 @@ class Session:
         self._log = log
         self._clients: Dict[str, Any] = {}
         self._credential: Any = None
-        # One lock per product, so that one thread's first call waits only for its own product's import
-        # and the others' imports run while its request is in flight.
-        self._client_locks = {product: threading.Lock() for product in SDK_PACKAGES}
-        self._credential_lock = threading.Lock()
+        self._lock = threading.Lock()  # the clients and the shared credential are built once
 
     @property
     def region(self) -> str:
@@ -80,7 +77,7 @@ class Session:
         return _import(SDK_PACKAGES[product][1], SDK_PACKAGES[product][2])
 
     def client(self, product: str) -> Any:
-        with self._client_locks[product]:
+        with self._lock:
             if product not in self._clients:
                 self._clients[product] = self._build_client(product)
             return self._clients[product]
@@ -124,24 +121,21 @@ class Session:
 
     def _shared_credential(self) -> Any:
         """The profile named by the `profile` option, or else the SDK's default credential chain."""
-        with self._credential_lock:
-            if self._credential is None:
-                self._credential = self._load_credential()
-            return self._credential
-
-    def _load_credential(self) -> Any:
-        credentials = _import("alibabacloud_credentials.client", "alibabacloud-credentials")
-        if not self.settings.profile:
-            return credentials.Client()
-        providers = _import("alibabacloud_credentials.provider", "alibabacloud-credentials")
-        provider = _ProfileChain(
-            [
-                providers.CLIProfileCredentialsProvider(profile_name=self.settings.profile),
-                providers.ProfileCredentialsProvider(profile_name=self.settings.profile),
-            ],
-            self.settings.profile,
-        )
-        return credentials.Client(provider=provider)
+        if self._credential is None:
+            credentials = _import("alibabacloud_credentials.client", "alibabacloud-credentials")
+            if self.settings.profile:
+                providers = _import("alibabacloud_credentials.provider", "alibabacloud-credentials")
+                provider = _ProfileChain(
+                    [
+                        providers.CLIProfileCredentialsProvider(profile_name=self.settings.profile),
+                        providers.ProfileCredentialsProvider(profile_name=self.settings.profile),
+                    ],
+                    self.settings.profile,
+                )
+                self._credential = credentials.Client(provider=provider)
+            else:
+                self._credential = credentials.Client()
+        return self._credential
 
 
 class _ProfileChain:

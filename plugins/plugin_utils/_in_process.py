@@ -76,12 +76,11 @@ class InProcessModule:
         self._diff = diff
         self._warnings_before = set(get_warning_messages())
         self._deprecations_before = len(get_deprecation_messages())
-        self.no_log_values: set = set()
         self.params: Dict[str, Any] = dict(args)
         validator = ModuleArgumentSpecValidator(argument_spec, **constraints)
         self.validation_result = validator.validate(self.params)
         self.params.update(self.validation_result.validated_parameters)
-        self.no_log_values.update(self.validation_result._no_log_values)  # pylint: disable=protected-access
+        self.no_log_values = set(self.validation_result._no_log_values)  # pylint: disable=protected-access
         errors = self.validation_result.errors
         if errors.errors:
             msg = errors.msg
