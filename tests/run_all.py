@@ -3,7 +3,8 @@
 """Every test of the collection, in one command (`make test`), closing with `N passed, N failed`.
 
 Steps: style (ruff), the pytest suites (unit, emulator, modules, role, playbooks, faults), a bounded
-fuzz run of the parser and planner properties, and the release gates (tests/gates/run_gates.py).
+fuzz run of the parser and planner properties, the module, role and playbook suites on ansible-core 2.17 and 2.21
+(tests/core_versions/run.py), and the release gates (tests/gates/run_gates.py).
 Each pytest test, style check, the fuzz run and each gate count once. The exit status is non-zero
 when anything failed.
 """
@@ -40,6 +41,14 @@ def pytest_counts(junit: Path) -> tuple[int, int, int]:
     return tests - failures - errors - skipped, failures + errors, skipped
 
 
+def pytest_step(title: str, command: list) -> tuple[int, int, int]:
+    """Run a pytest command with a JUnit report and count its passed, failed and skipped tests."""
+    with tempfile.TemporaryDirectory() as tmp:
+        junit = Path(tmp) / "junit.xml"
+        run(title, command + [f"--junitxml={junit}"])
+        return pytest_counts(junit)
+
+
 def release_gates() -> tuple[int, int]:
     """Run tests/gates/run_gates.py, echoing its output, and read its closing `gates: N passed, N failed`."""
     command = [sys.executable, str(REPO / "tests" / "gates" / "run_gates.py")]
@@ -68,15 +77,9 @@ def main() -> int:
         else:
             failed += 1
 
-    with tempfile.TemporaryDirectory() as tmp:
-        junit = Path(tmp) / "junit.xml"
-        workers = os.environ.get("PYTEST_WORKERS", "2")
-        run(
-            "pytest",
-            [sys.executable, "-m", "pytest", "-q", "-n", workers, "-p", "no:cacheprovider", f"--junitxml={junit}"],
-        )
-        p, f, s = pytest_counts(junit)
-        passed, failed, skipped = passed + p, failed + f, skipped + s
+    workers = os.environ.get("PYTEST_WORKERS", "2")
+    p, f, s = pytest_step("pytest", [sys.executable, "-m", "pytest", "-q", "-n", workers, "-p", "no:cacheprovider"])
+    passed, failed, skipped = passed + p, failed + f, skipped + s
 
     # The parser and planner properties again, at a larger budget than the default run's 200 examples.
     fuzz_env = dict(os.environ, HYPOTHESIS_PROFILE="fuzz", HYPOTHESIS_FUZZ_EXAMPLES="1000")
@@ -87,6 +90,11 @@ def main() -> int:
         passed += 1
     else:
         failed += 1
+
+    # The module, role and playbook suites again on the oldest ansible-core that requires_ansible admits and the newest.
+    for minor in ("2.17", "2.21"):
+        p, f, s = pytest_step(f"ansible-core {minor}", [sys.executable, "tests/core_versions/run.py", minor])
+        passed, failed, skipped = passed + p, failed + f, skipped + s
 
     if os.environ.get("SKIP_GATES") != "1":
         g_passed, g_failed = release_gates()

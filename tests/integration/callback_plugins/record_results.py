@@ -20,6 +20,12 @@ import os
 from ansible.plugins.callback import CallbackBase
 
 
+def _plain_task_name(name):
+    """The task's own name: ansible-core 2.21 gives a role's task as "ROLE : NAME", earlier versions as "NAME"."""
+    role, sep, rest = name.partition(" : ")
+    return rest if sep and role and " " not in role else name
+
+
 class CallbackModule(CallbackBase):
     CALLBACK_VERSION = 2.0
     CALLBACK_TYPE = "aggregate"
@@ -31,7 +37,7 @@ class CallbackModule(CallbackBase):
         if not path:
             return
         entry = {
-            "task": result.task_name,
+            "task": _plain_task_name(result.task_name),
             "host": result._host.get_name(),  # pylint: disable=protected-access
             "status": status,
             # The callback sees the result after no_log censoring and secret masking, as a user would.
