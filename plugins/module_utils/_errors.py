@@ -31,7 +31,8 @@ Classification reads the HTTP status and the service code, from one table per co
 each naming its source. The API documents no per-action codes ("see the error centre"), so a
 table lists the codes seen in the sources, and a predicate is written to be safe when a real code
 is missing from its table: an unknown code makes a write fail loudly, never makes a removal
-count as done. Text is matched only for transport failures, which carry nothing else.
+count as done. Text is matched only for transport failures, which carry nothing else, and, as a
+last resort, for the status line of an HTML error page when the SDK kept no answer.
 """
 
 from __future__ import annotations
