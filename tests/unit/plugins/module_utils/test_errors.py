@@ -330,7 +330,7 @@ def test_bound_text_keeps_a_prefix_and_counts_the_rest(text: str, limit: int) ->
     if len(text) <= limit:
         assert bounded == text
     else:
-        prefix, _, rest = bounded.rpartition(" [... ")
+        prefix, _marker, rest = bounded.rpartition(" [... ")
         left_out = int(rest.split(" ")[0])
         assert text.startswith(prefix) and len(prefix) + left_out == len(text)
 
