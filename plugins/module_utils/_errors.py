@@ -24,20 +24,15 @@ What the SDK raises (tea-openapi 0.4.x, darabonba-core 1.0.x):
 Codes we give to failures without a service code: ReadTimeout, ConnectTimeout, Timeout,
 ConnectionRefused, ConnectionReset, NameResolutionFailed (temporary DNS failure), UnknownHost,
 SSLError, InvalidEndpoint, TransportError (all with ``transport=True``), InvalidResponse (an
-answer whose body could not be parsed, e.g. a proxy's HTML 502) and Unknown.
+answer whose body could not be parsed, e.g. a proxy's HTML page; its HTTP status is kept when
+the SDK's exception carries it) and Unknown.
 
-Code families (documented choices; the API documents no per-action codes):
-  * throttling: Throttling, Throttling.User, Throttling.Api, Rejected.Throttling, any Throttling.*;
-  * transient: ServiceUnavailable, InternalError, SystemBusy, OperationConflict,
-    Conflict.LockFailed, InvalidResponse;
-  * not found: HTTP 404 or a code containing "NotFound"/"NotExist" (NotFound.GatewayNotFound,
-    InvalidSecurityGroupId.NotFound, DatabaseError.RecordNotFound, ...), except the
-    credential code InvalidAccessKeyId.NotFound, which is an authentication error;
-  * already exists: a code containing "Exist" (AlreadyExists, Conflict.SecurityGroupRuleExists,
-    ...) or "Duplicate", unless it is a not-found code ("InvalidGroup.NotExist");
-  * authentication: SignatureDoesNotMatch, IncompleteSignature, InvalidAccessKeyId.*,
-    InvalidSecurityToken.*, MissingSecurityToken, Forbidden.*, NoPermission,
-    InvalidTimeStamp.Expired, SignatureNonceUsed, InvalidCredentials; never retried.
+Classification reads the HTTP status and the service code, from one table per concept below,
+each naming its source. The API documents no per-action codes ("see the error centre"), so a
+table lists the codes seen in the sources, and a predicate is written to be safe when a real code
+is missing from its table: an unknown code makes a write fail loudly, never makes a removal
+count as done. Text is matched only for transport failures, which carry nothing else, and, as a
+last resort, for the status line of an HTML error page when the SDK kept no answer.
 """
 
 from __future__ import annotations
@@ -52,12 +47,33 @@ from typing import Optional
 from typing import Tuple
 
 UNKNOWN_CODE = "Unknown"
+# Our code for an error answer whose body is not JSON (see api_error_from_exception).
+INVALID_RESPONSE = "InvalidResponse"
 
+# --- Throttling: the request was refused for its rate; retry later.
+# Source: the Alibaba error centre's public codes and darabonba-openapi PR #145 (Throttling,
+# Throttling.User, Throttling.Api); Terraform alicloud alicloud/errors.go NeedRetry
+# (Rejected.Throttling, and any code containing Throttling); SDK test fixtures send them as HTTP 400.
 THROTTLING_CODES = frozenset(("Throttling", "Throttling.User", "Throttling.Api", "Rejected.Throttling"))
 THROTTLING_PREFIX = "Throttling."
+THROTTLING_SUFFIX = ".Throttling"
+# RFC 9110 / RFC 6585: 429 Too Many Requests (a proxy or a gateway in front of the API).
+THROTTLING_STATUSES = frozenset((429,))
+
+# --- Transient: the service failed for a reason of its own; the same request may succeed.
+# Source: alibaba-api-brief.md section 7 (ServiceUnavailable 503, InternalError 500, SystemBusy,
+# ECS OperationConflict); Terraform alicloud: NeedRetry retries ServiceUnavailable and any answer
+# whose message starts "code: 5xx", and the APIG resources retry Conflict.LockFailed.
 TRANSIENT_CODES = frozenset(
-    ("ServiceUnavailable", "InternalError", "SystemBusy", "OperationConflict", "Conflict.LockFailed", "InvalidResponse")
+    ("ServiceUnavailable", "InternalError", "SystemBusy", "OperationConflict", "Conflict.LockFailed")
 )
+# Every 5xx status, as NeedRetry ("^code: 5\d\d").
+TRANSIENT_STATUS_RANGE = range(500, 600)
+
+# --- Authentication and permission: credentials, signature or RAM policy; retrying cannot help.
+# Source: the error centre's "Public" codes as listed in alibaba-api-brief.md section 2, RAM's
+# Forbidden.RAM (403 with AccessDeniedDetail), APIG/MSE NoPermission (403), and the SDK's own
+# InvalidCredentials (no credentials found, raised before any request).
 AUTH_CODES = frozenset(
     (
         "SignatureDoesNotMatch",
@@ -71,14 +87,77 @@ AUTH_CODES = frozenset(
     )
 )
 AUTH_PREFIXES = ("InvalidAccessKeyId.", "InvalidSecurityToken.", "Forbidden.")
+# RFC 9110: 401 Unauthorized. 403 is not here: APIG/ECS also answer 403 for a quota (AuthorizationLimitExceed).
+AUTH_STATUSES = frozenset((401,))
 
-# Transport codes where the request may have reached the server (a write may have been applied).
+# --- Conflict: an add refused because the rule it asks for exists, or may exist. The caller
+# decides by re-reading the list, never by the code alone (issue: duplicates are decided by state).
+# Source: HTTP 409 Conflict (RFC 9110); Conflict.SecurityGroupRuleExists is the emulator's reading
+# (the real code is undocumented); ECS and the Terraform alicloud constants (alicloud/errors.go:
+# InvalidInstanceId.AlreadyExists, InvalidAccountName.Duplicate, RouterEntryConflict.Duplicated)
+# name duplicates with these last segments.
+ALREADY_EXISTS_CODES = frozenset(("Conflict.SecurityGroupRuleExists", "AlreadyExists", "AlreadyExist", "Duplicate"))
+ALREADY_EXISTS_SEGMENTS = frozenset(("AlreadyExists", "AlreadyExist", "Duplicate", "Duplicated", "RuleDuplicate"))
+CONFLICT_STATUS = 409
+
+# --- The gateway is gone (deleted, or being deleted).
+# Source: Terraform alicloud service_alicloud_apig_v2.go DescribeApigGateway and the APIG resources'
+# Delete (resource_alicloud_apig_gateway.go; resource_alicloud_apig_gateway_security_group_rule.go of
+# PR #10326, which says the API answers Conflict.GatewayIsDeleted, 409, once the gateway is deleted).
+GATEWAY_GONE_CODES = frozenset(("NotFound.GatewayNotFound", "Conflict.GatewayIsDeleted"))
+
+# --- The security-group rule (authorization) named in the path does not exist.
+# Source: the emulator's reading NotFound.SecurityGroupRuleNotFound, after APIG's "NotFound.<Thing>NotFound"
+# codes seen in Terraform (NotFound.GatewayNotFound, NotFound.ServiceNotFound, NotFound.EnvironmentNotFound),
+# and ECS's "Invalid<Parameter>.NotFound" form (InvalidSecurityGroupId.NotFound). The real code is
+# undocumented; a code missing here makes a delete of a vanished rule fail loudly, which a re-run settles.
+RULE_NOT_FOUND_CODES = frozenset(
+    (
+        "NotFound.SecurityGroupRuleNotFound",
+        "NotFound.GatewaySecurityGroupRuleNotFound",
+        "NotFound.SecurityGroupRule",
+        "InvalidSecurityGroupRuleId.NotFound",
+    )
+)
+RULE_NOT_FOUND_STATUS = 404
+
+# --- A named resource does not exist (a cluster, a node pool, a security group, an instance).
+# Source: Terraform alicloud NotFoundError (a tea SDKError is not found when its status is 404 or its
+# code ends with ".NotFound"), the codes it lists (ErrorClusterNotFound, ErrorNodePoolNotFound,
+# DatabaseError.RecordNotFound, NotFound) and ECS's ".NotExist" form.
+NOT_FOUND_CODES = frozenset(
+    ("NotFound", "ErrorClusterNotFound", "ErrorNodePoolNotFound", "DatabaseError.RecordNotFound")
+    + tuple(GATEWAY_GONE_CODES - {"Conflict.GatewayIsDeleted"})
+    + tuple(RULE_NOT_FOUND_CODES)
+)
+NOT_FOUND_SUFFIXES = (".NotFound", ".NotExist")
+NOT_FOUND_STATUS = 404
+# 404s that say the request reached no API (wrong endpoint, action, version or region), not that a
+# resource is missing: never "not found". Source: the error centre's public codes (InvalidAction.NotFound
+# "Specified api is not found", InvalidVersion, InvalidProduct.NotFound, InvalidRegionId.NotFound);
+# InvalidAccessKeyId.NotFound is a credential error (AUTH_PREFIXES).
+API_NOT_FOUND_CODES = frozenset(
+    (
+        "InvalidAction.NotFound",
+        "InvalidApi.NotFound",
+        "InvalidVersion",
+        "InvalidProduct.NotFound",
+        "InvalidRegionId.NotFound",
+    )
+)
+
+# --- Transport failures (no HTTP answer), by our codes (see _transport_code).
+# The request may have reached the server (a write may have been applied).
 AMBIGUOUS_TRANSPORT_CODES = frozenset(("ReadTimeout", "Timeout", "ConnectionReset", "TransportError"))
-# Transport codes that the same request will meet again: retrying only costs time.
+# The same request will meet them again: retrying only costs time.
 PERMANENT_TRANSPORT_CODES = frozenset(("SSLError", "InvalidEndpoint", "UnknownHost"))
 
 # Longest message we report: error bodies and wrapped exceptions can be large.
 _MAX_MESSAGE = 2000
+# Shares of an ApiError's text for what was being done and for the hint; the message gets the rest.
+_MAX_DOING = 400
+_MAX_HINT = 600
+_MIN_MESSAGE_ROOM = 200
 
 _SECRET_KEY = (
     r"(?:x-acs-security-token|x-acs-zero-trust-idtoken|x-acs-bearer-token|authorization|"
@@ -120,12 +199,22 @@ def _strip_traceback(text: str) -> str:
     return "\n".join(kept)
 
 
+def bound_text(text: str, limit: int = _MAX_MESSAGE) -> str:
+    """``text`` cut to at most ``limit`` characters, saying how many were left out."""
+    if len(text) <= limit:
+        return text
+    left_out = len(text) - limit
+    while True:
+        marker = f" [... {left_out} more characters left out]"
+        kept = max(limit - len(marker), 0)
+        if len(text) - kept == left_out:
+            return text[:kept] + marker
+        left_out = len(text) - kept
+
+
 def clean_message(text: Any) -> str:
     """A message fit for users: no traceback, no credentials, bounded length."""
-    cleaned = redact(_strip_traceback(str(text))).strip()
-    if len(cleaned) > _MAX_MESSAGE:
-        cleaned = cleaned[: _MAX_MESSAGE - 3] + "..."
-    return cleaned
+    return bound_text(redact(_strip_traceback(str(text))).strip())
 
 
 class ApiError(Exception):
@@ -167,9 +256,13 @@ class ApiError(Exception):
             details.append(f"request id: {self.request_id}")
         if self.attempts > 1:
             details.append(f"after {self.attempts} attempts")
-        what = f"Failed to {self.doing}" if self.doing else f"{self.operation} failed"
-        text = "{}: {} ({})".format(what, self.message, ", ".join(details))
-        return f"{text}. {self.hint}" if self.hint else text
+        # Every part is kept, each bounded, so that the whole stays within _MAX_MESSAGE: what was being
+        # done (it can list thousands of ranges), the details, the hint, and the message in the room left.
+        what = f"Failed to {bound_text(self.doing, _MAX_DOING)}" if self.doing else f"{self.operation} failed"
+        hint = f". {bound_text(self.hint, _MAX_HINT)}" if self.hint else ""
+        tail = " ({}){}".format(", ".join(details), hint)
+        room = max(_MAX_MESSAGE - len(what) - len(tail) - 2, _MIN_MESSAGE_ROOM)
+        return f"{what}: {bound_text(self.message, room)}{tail}"
 
     def __repr__(self) -> str:
         return f"ApiError({self.operation!r}, code={self.code!r}, status={self.status!r}, message={self.message!r})"
@@ -370,6 +463,29 @@ def _transport_code(exc: BaseException) -> Optional[str]:
 _UNPARSABLE_MARKERS = ("Failed to parse the value as json", "Expecting value")
 
 
+# An HTML error page's own status line, as proxies write it: "<title>404 Not Found</title>", "<h1>502 Bad Gateway".
+_HTML_STATUS_RE = re.compile(r"(?i)<(?:title|h1)>\s*(?:error\s*)?([45]\d\d)\b")
+
+
+def _unparsable_status(exc: BaseException) -> Optional[int]:
+    """The HTTP status of the answer whose body ``exc`` could not parse, when it can be known.
+
+    The SDK reads the body inside its request loop, where the answer is the local ``_response``
+    (darabonba's DaraResponse, with ``status_code``); the parse error's traceback holds that frame,
+    and the UnretryableException around it drops the answer. Failing that, as a last resort, the
+    status line an HTML error page prints in its title.
+    """
+    traceback = exc.__traceback__
+    while traceback is not None:
+        answer = traceback.tb_frame.f_locals.get("_response")
+        status = _int_or_none(getattr(answer, "status_code", None))
+        if status is not None and 100 <= status <= 599:
+            return status
+        traceback = traceback.tb_next
+    found = _HTML_STATUS_RE.search(str(exc))
+    return int(found.group(1)) if found else None
+
+
 def _plain_message(exc: BaseException) -> str:
     text = _none_if_placeholder(getattr(exc, "message", None))
     if text is None:
@@ -403,7 +519,9 @@ def api_error_from_exception(exc: BaseException, operation: str) -> ApiError:
         return ApiError(operation, code=transport_code, message=_plain_message(exc), transport=True)
     if "JSONDecodeError" in names or any(marker in str(exc) for marker in _UNPARSABLE_MARKERS):
         # The SDK parses every 4xx/5xx body as JSON: a proxy's HTML error page lands here.
-        return ApiError(operation, code="InvalidResponse", message=f"unparsable response: {exc}")
+        return ApiError(
+            operation, code=INVALID_RESPONSE, message=f"unparsable response: {exc}", status=_unparsable_status(exc)
+        )
     return ApiError(operation, code=UNKNOWN_CODE, message=str(exc) or type(exc).__name__)
 
 
@@ -411,42 +529,89 @@ def _code_in(code: str, codes: Iterable[str], prefixes: Tuple[str, ...] = ()) ->
     return code in codes or code.startswith(prefixes)
 
 
+def _is_client_refusal(err: ApiError) -> bool:
+    """A 4xx answer: the request was refused as sent, whatever the body was."""
+    return err.status is not None and 400 <= err.status <= 499
+
+
 def is_throttling(err: ApiError) -> bool:
-    return _code_in(err.code, THROTTLING_CODES, (THROTTLING_PREFIX,)) or err.code.endswith(".Throttling")
+    """A throttling code (THROTTLING_CODES, Throttling.*, *.Throttling) or HTTP 429."""
+    if err.status in THROTTLING_STATUSES:
+        return True
+    return _code_in(err.code, THROTTLING_CODES, (THROTTLING_PREFIX,)) or err.code.endswith(THROTTLING_SUFFIX)
 
 
 def is_transient(err: ApiError) -> bool:
-    return err.code in TRANSIENT_CODES
+    """A transient code, or HTTP 5xx; an unparsable answer only when its status is not a 4xx.
+
+    An HTML page with a 4xx status (a proxy's 403 or 404) is refused again when resent: not transient.
+    An unparsable answer whose status is unknown, 2xx or 5xx may be a passing corruption: transient.
+    """
+    if err.code == INVALID_RESPONSE:
+        return not _is_client_refusal(err)
+    return err.code in TRANSIENT_CODES or err.status in TRANSIENT_STATUS_RANGE
 
 
 def is_auth_error(err: ApiError) -> bool:
-    """Credentials, signature or permission problems: retrying cannot help."""
-    return _code_in(err.code, AUTH_CODES, AUTH_PREFIXES)
+    """Credentials, signature or permission problems (AUTH_CODES, AUTH_PREFIXES, HTTP 401): retrying cannot help."""
+    return _code_in(err.code, AUTH_CODES, AUTH_PREFIXES) or err.status in AUTH_STATUSES
+
+
+def is_api_not_found(err: ApiError) -> bool:
+    """The request reached no API (API_NOT_FOUND_CODES), or a non-JSON 404 (a proxy's page, not the API's word)."""
+    if err.code == INVALID_RESPONSE:
+        return err.status == NOT_FOUND_STATUS
+    return err.code in API_NOT_FOUND_CODES
 
 
 def is_not_found(err: ApiError) -> bool:
-    """HTTP 404 or a code containing "NotFound"/"NotExist" (never an auth code such as InvalidAccessKeyId.NotFound)."""
-    if is_auth_error(err):
+    """A named resource does not exist: HTTP 404, a NOT_FOUND_CODES code, or a code ending .NotFound/.NotExist.
+
+    Never an API-not-found (is_api_not_found), a credential code (InvalidAccessKeyId.NotFound) or an
+    unparsable answer.
+    """
+    if err.code == INVALID_RESPONSE or is_api_not_found(err) or is_auth_error(err):
         return False
-    return err.status == 404 or any(marker in err.code for marker in _NOT_FOUND_MARKERS)
+    return err.status == NOT_FOUND_STATUS or err.code in NOT_FOUND_CODES or err.code.endswith(NOT_FOUND_SUFFIXES)
+
+
+def is_gateway_gone(err: ApiError) -> bool:
+    """The gateway does not exist or is deleted (GATEWAY_GONE_CODES), whatever the status."""
+    return err.code in GATEWAY_GONE_CODES
+
+
+def is_rule_not_found(err: ApiError) -> bool:
+    """A 404 whose code says the security-group rule (the authorization) does not exist (RULE_NOT_FOUND_CODES).
+
+    Never a generic NotFound (it could mean the gateway), never an API-not-found: a delete answered so
+    must fail rather than count as done.
+    """
+    return err.status == RULE_NOT_FOUND_STATUS and err.code in RULE_NOT_FOUND_CODES
 
 
 def is_already_exists(err: ApiError) -> bool:
-    """A code containing "Exist" (AlreadyExists, Conflict.SecurityGroupRuleExists, ...) or "Duplicate"."""
-    if any(marker in err.code for marker in _NOT_FOUND_MARKERS):
+    """An add refused as a conflict: HTTP 409, or an ALREADY_EXISTS code or last segment.
+
+    Not when the conflict says the gateway is deleted (is_gateway_gone) or is a passing lock
+    (a transient code such as OperationConflict or Conflict.LockFailed, which is retried instead).
+    The caller re-reads the list to learn what exists: this says only that it may.
+    """
+    if is_gateway_gone(err) or err.code in TRANSIENT_CODES or err.code == INVALID_RESPONSE:
         return False
-    return "Exist" in err.code or "Duplicate" in err.code
-
-
-_NOT_FOUND_MARKERS = ("NotFound", "NotExist", "NonExist")
+    if err.status == CONFLICT_STATUS or err.code in ALREADY_EXISTS_CODES:
+        return True
+    return err.code.rsplit(".", 1)[-1] in ALREADY_EXISTS_SEGMENTS and "." in err.code
 
 
 def may_have_been_applied(err: ApiError) -> bool:
     """True when a write may have taken effect although it failed: the caller should re-read before retrying.
 
     That is a transport failure after the request may have been sent (read timeout, reset
-    connection) or a 5xx answer; a refused connection or a 4xx answer means nothing changed.
+    connection), a 5xx answer, or an unparsable answer that is not a 4xx; a refused connection
+    or a 4xx answer means nothing changed.
     """
     if err.transport:
         return err.code in AMBIGUOUS_TRANSPORT_CODES
-    return err.code == "InvalidResponse" or (err.status is not None and err.status >= 500)
+    if err.code == INVALID_RESPONSE:
+        return not _is_client_refusal(err)
+    return err.status is not None and err.status >= 500

@@ -10,8 +10,10 @@ import time
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from typing import Any
+from typing import Dict
 from typing import Iterator
 from typing import Optional
+from typing import Set
 
 import pytest
 import requests
@@ -20,18 +22,25 @@ from alibabacloud_tea_openapi.exceptions import ServerException
 from alibabacloud_tea_openapi.exceptions import ThrottlingException
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import api_error_from_exception
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import bound_text
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import clean_message
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_already_exists
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_api_not_found
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_auth_error
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_gateway_gone
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_rule_not_found
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_throttling
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_transient
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import may_have_been_applied
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import redact
+from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import is_retryable
 from darabonba.exceptions import RetryError
 from darabonba.exceptions import UnretryableException
 from darabonba.policy.retry import RetryPolicyContext
 from darabonba.request import DaraRequest
+from hypothesis import given
+from hypothesis import strategies as st
 
 OP = "AddGatewaySecurityGroupRule"
 SECRETS = ("STS-TOKEN-SECRET-VALUE", "AK-SECRET-VALUE", "deadbeefcafe0123456789signature")
@@ -307,55 +316,163 @@ def test_redaction_leaves_ordinary_text_alone() -> None:
     assert redact("AccessKeyId=AKID&RegionId=cn-hangzhou") == "AccessKeyId=AKID&RegionId=cn-hangzhou"
 
 
-def test_long_messages_are_bounded() -> None:
-    assert len(clean_message("x" * 100000)) <= 2000
+def test_long_messages_are_bounded_and_say_how_much_was_left_out() -> None:
+    cleaned = clean_message("x" * 100000)
+    assert len(cleaned) <= 2000
+    kept = cleaned.count("x")
+    assert cleaned.endswith(f" [... {100000 - kept} more characters left out]")
 
 
-CODE_FAMILIES = [
-    # code, status, not_found, already_exists, auth, throttling, transient
-    ("NotFound.GatewayNotFound", 404, True, False, False, False, False),
-    ("InvalidSecurityGroupId.NotFound", 404, True, False, False, False, False),
-    ("DatabaseError.RecordNotFound", 400, True, False, False, False, False),
-    ("InvalidSecurityGroup.NotExist", 400, True, False, False, False, False),
-    ("SomethingElse", 404, True, False, False, False, False),
-    ("InvalidAccessKeyId.NotFound", 404, False, False, True, False, False),
-    ("Conflict.SecurityGroupRuleExists", 409, False, True, False, False, False),
-    ("SecurityGroupRule.AlreadyExists", 400, False, True, False, False, False),
-    ("InvalidPermission.Duplicate", 400, False, True, False, False, False),
-    ("SignatureDoesNotMatch", 400, False, False, True, False, False),
-    ("IncompleteSignature", 400, False, False, True, False, False),
-    ("InvalidAccessKeyId.Inactive", 400, False, False, True, False, False),
-    ("InvalidSecurityToken.Expired", 400, False, False, True, False, False),
-    ("InvalidSecurityToken.Malformed", 400, False, False, True, False, False),
-    ("MissingSecurityToken", 400, False, False, True, False, False),
-    ("Forbidden.RAM", 403, False, False, True, False, False),
-    ("Forbidden.AccessKeyDisabled", 403, False, False, True, False, False),
-    ("NoPermission", 403, False, False, True, False, False),
-    ("InvalidTimeStamp.Expired", 400, False, False, True, False, False),
-    ("Throttling", 400, False, False, False, True, False),
-    ("Throttling.User", 400, False, False, False, True, False),
-    ("Throttling.Api", 400, False, False, False, True, False),
-    ("Throttling.Anything", 400, False, False, False, True, False),
-    ("Rejected.Throttling", 400, False, False, False, True, False),
-    ("ServiceUnavailable", 503, False, False, False, False, True),
-    ("InternalError", 500, False, False, False, False, True),
-    ("SystemBusy", 500, False, False, False, False, True),
-    ("OperationConflict", 409, False, False, False, False, True),
-    ("Conflict.LockFailed", 409, False, False, False, False, True),
-    ("InvalidParameter", 400, False, False, False, False, False),
+@given(st.text(max_size=3000), st.integers(min_value=40, max_value=2500))
+def test_bound_text_keeps_a_prefix_and_counts_the_rest(text: str, limit: int) -> None:
+    bounded = bound_text(text, limit)
+    assert len(bounded) <= limit
+    if len(text) <= limit:
+        assert bounded == text
+    else:
+        prefix, _marker, rest = bounded.rpartition(" [... ")
+        left_out = int(rest.split(" ")[0])
+        assert text.startswith(prefix) and len(prefix) + left_out == len(text)
+
+
+def test_a_failure_over_thousands_of_ranges_stays_bounded_and_keeps_its_details() -> None:
+    ranges = ", ".join(f"{port}/{port}" for port in range(1, 10001))
+    err = ApiError(OP, code="AuthorizationLimitExceed", message="quota " * 5000, request_id="R-9", status=403)
+    err.doing = f"add {ranges} on sg-1 for gw-1"
+    err.hint = "Remove unused authorizations: " + ranges
+    text = str(err)
+    assert len(text) <= 2000
+    for detail in ("Failed to add 1/1, 2/2", "code: AuthorizationLimitExceed", "HTTP 403", "request id: R-9"):
+        assert detail in text
+    assert text.count("more characters left out") == 3
+    assert "Remove unused authorizations: 1/1" in text
+
+
+# --------------------------------------------- classification: status x code x data -> class
+
+CLASSES = ("throttling", "transient", "auth", "exists", "not_found", "api_not_found", "gateway_gone", "rule_not_found")
+PREDICATES: Dict[str, Any] = {
+    "throttling": is_throttling,
+    "transient": is_transient,
+    "auth": is_auth_error,
+    "exists": is_already_exists,
+    "not_found": is_not_found,
+    "api_not_found": is_api_not_found,
+    "gateway_gone": is_gateway_gone,
+    "rule_not_found": is_rule_not_found,
+}
+
+
+def classes(err: ApiError) -> Set[str]:
+    return {name for name in CLASSES if PREDICATES[name](err)}
+
+
+# status, code (None: the answer had none), what only the error body (data) says, classes
+CLASSIFICATION = [
+    (404, "NotFound.GatewayNotFound", None, {"not_found", "gateway_gone"}),
+    (409, "Conflict.GatewayIsDeleted", None, {"gateway_gone"}),
+    (404, None, {"Code": "NotFound.GatewayNotFound"}, {"not_found", "gateway_gone"}),
+    (404, "NotFound.SecurityGroupRuleNotFound", None, {"not_found", "rule_not_found"}),
+    (404, "InvalidSecurityGroupRuleId.NotFound", None, {"not_found", "rule_not_found"}),
+    (404, None, {"code": "NotFound.SecurityGroupRuleNotFound"}, {"not_found", "rule_not_found"}),
+    # A rule code on a status other than 404 is not trusted as "already gone".
+    (400, "NotFound.SecurityGroupRuleNotFound", None, {"not_found"}),
+    # A generic NotFound could mean the gateway: not a rule.
+    (404, "NotFound", None, {"not_found"}),
+    (404, "DatabaseError.RecordNotFound", None, {"not_found"}),
+    (400, "DatabaseError.RecordNotFound", None, {"not_found"}),
+    # The API itself was not found: nothing about the resource.
+    (404, "InvalidAction.NotFound", None, {"api_not_found"}),
+    (404, "InvalidRegionId.NotFound", None, {"api_not_found"}),
+    (400, "InvalidVersion", None, {"api_not_found"}),
+    (404, "InvalidSecurityGroupId.NotFound", None, {"not_found"}),
+    (400, "InvalidSecurityGroup.NotExist", None, {"not_found"}),
+    (404, "ErrorClusterNotFound", None, {"not_found"}),
+    (404, "ErrorNodePoolNotFound", None, {"not_found"}),
+    (404, "SomethingElse", None, {"not_found"}),
+    (404, "InvalidAccessKeyId.NotFound", None, {"auth"}),
+    (409, "Conflict.SecurityGroupRuleExists", None, {"exists"}),
+    (409, "SomeOtherConflict", None, {"exists"}),
+    (409, None, {"message": "conflict"}, {"exists"}),
+    (400, "SecurityGroupRule.AlreadyExists", None, {"exists"}),
+    (400, "InvalidPermission.Duplicate", None, {"exists"}),
+    (400, "RouterEntryConflict.Duplicated", None, {"exists"}),
+    (409, "OperationConflict", None, {"transient"}),
+    (409, "Conflict.LockFailed", None, {"transient"}),
+    (400, "SignatureDoesNotMatch", None, {"auth"}),
+    (400, "IncompleteSignature", None, {"auth"}),
+    (400, "InvalidAccessKeyId.Inactive", None, {"auth"}),
+    (400, "InvalidSecurityToken.Expired", None, {"auth"}),
+    (400, "InvalidSecurityToken.Malformed", None, {"auth"}),
+    (400, "MissingSecurityToken", None, {"auth"}),
+    (403, "Forbidden.RAM", None, {"auth"}),
+    (403, "Forbidden.AccessKeyDisabled", None, {"auth"}),
+    (403, "NoPermission", None, {"auth"}),
+    (401, None, None, {"auth"}),
+    (400, "InvalidTimeStamp.Expired", None, {"auth"}),
+    (403, "AuthorizationLimitExceed", None, set()),
+    (400, "Throttling", None, {"throttling"}),
+    (400, "Throttling.User", None, {"throttling"}),
+    (400, "Throttling.Api", None, {"throttling"}),
+    (400, "Throttling.Anything", None, {"throttling"}),
+    (400, "Rejected.Throttling", None, {"throttling"}),
+    (429, None, None, {"throttling"}),
+    (503, "ServiceUnavailable", None, {"transient"}),
+    (500, "InternalError", None, {"transient"}),
+    (500, "SystemBusy", None, {"transient"}),
+    (502, None, None, {"transient"}),
+    (500, "InvalidParameter", None, {"transient"}),
+    (400, "InvalidParameter", None, set()),
+    (400, None, {"Code": "InvalidParameter", "Message": "bad port"}, set()),
 ]
 
 
-@pytest.mark.parametrize(("code", "status", "nf", "exists", "auth", "throttle", "transient"), CODE_FAMILIES)
-def test_code_families(code: str, status: int, nf: bool, exists: bool, auth: bool, throttle: bool, transient: bool):
-    err = ApiError(OP, code=code, status=status)
-    assert (is_not_found(err), is_already_exists(err), is_auth_error(err), is_throttling(err), is_transient(err)) == (
-        nf,
-        exists,
-        auth,
-        throttle,
-        transient,
-    )
+@pytest.mark.parametrize(("status", "code", "data", "expected"), CLASSIFICATION)
+def test_classification_by_status_code_and_data(status: int, code: Any, data: Any, expected: set) -> None:
+    cls = ServerException if status >= 500 else ClientException
+    exc = sdk_error(cls, status, code, "message", "RID-7")
+    if data is not None:
+        exc.data = dict(data, statusCode=status)
+    err = api_error_from_exception(exc, OP)
+    assert err.status == status
+    assert classes(err) == expected, (status, code, data)
+
+
+# An unparsable answer (a proxy's HTML page): its HTTP status decides, when known.
+UNPARSABLE = [
+    # status, transient, may have been applied, retried
+    (404, False, False, False),
+    (403, False, False, False),
+    (400, False, False, False),
+    (429, False, False, True),  # throttling, by status
+    (502, True, True, True),
+    (503, True, True, True),
+    (None, True, True, True),  # unknown status: as a passing corruption
+    (200, True, True, True),  # a corrupt success: the write may be done; a re-read settles it
+]
+
+
+@pytest.mark.parametrize(("status", "transient", "applied", "retried"), UNPARSABLE)
+def test_unparsable_answers_by_status(status: Any, transient: bool, applied: bool, retried: bool) -> None:
+    err = ApiError(OP, code="InvalidResponse", message="unparsable response: <html>", status=status)
+    assert (is_transient(err), may_have_been_applied(err), is_retryable(err)) == (transient, applied, retried)
+    assert not is_not_found(err) and not is_rule_not_found(err) and not is_already_exists(err)
+    assert is_api_not_found(err) is (status == 404)
+
+
+@pytest.mark.parametrize(
+    ("page", "status"),
+    [
+        ("<html><head><title>404 Not Found</title></head></html>", 404),
+        ("<html><body><h1>502 Bad Gateway</h1></body></html>", 502),
+        ("<HTML><TITLE>Error 403 Forbidden</TITLE></HTML>", 403),
+        ("<html>maintenance</html>", None),
+    ],
+)
+def test_an_html_page_without_the_sdk_answer_falls_back_to_its_status_line(page: str, status: Any) -> None:
+    inner = RuntimeError(f'Failed to parse the value as json format, Value: "{page}".')
+    err = api_error_from_exception(unretryable(inner), OP)
+    assert (err.code, err.status, err.transport) == ("InvalidResponse", status, False)
 
 
 @pytest.mark.parametrize(
@@ -422,8 +539,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(
                 400, json.dumps(body).encode(), {"content-type": "application/json", "x-acs-retry-after": "1500"}
             )
-        elif mode == "html":
-            self._send(502, b"<html>502 Bad Gateway</html>", {"content-type": "text/html"})
+        elif mode.startswith("html"):
+            status = int(mode[4:])
+            page = b"<html><body>the proxy refused this request</body></html>"
+            self._send(status, page, {"content-type": "text/html"})
         elif mode == "close":
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
@@ -482,7 +601,10 @@ def _call_sdk(port: int) -> None:
     [
         ("404", "NotFound.GatewayNotFound", 404, False, "RID-1", None),
         ("throttle", "Throttling.User", 400, False, "RID-2", 1500),
-        ("html", "InvalidResponse", None, False, None, None),
+        ("html502", "InvalidResponse", 502, False, None, None),
+        ("html404", "InvalidResponse", 404, False, None, None),
+        ("html403", "InvalidResponse", 403, False, None, None),
+        ("html200", "InvalidResponse", 200, False, None, None),
         ("close", "ConnectionReset", None, True, None, None),
         ("hang", "ReadTimeout", None, True, None, None),
     ],
@@ -514,3 +636,22 @@ def test_real_sdk_connection_refused() -> None:
             _call_sdk(port)
     err = api_error_from_exception(info.value, OP)
     assert (err.code, err.transport) == ("ConnectionRefused", True)
+
+
+@pytest.mark.parametrize(("mode", "attempts"), [("html404", 1), ("html403", 1), ("html502", 3)])
+def test_real_sdk_html_pages_are_retried_only_for_a_5xx(local_server: int, mode: str, attempts: int) -> None:
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import RetryPolicy
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import call_with_retries
+
+    _Handler.mode = mode
+    calls = []
+
+    def call() -> None:
+        calls.append(1)
+        _call_sdk(local_server)
+
+    policy = RetryPolicy(max_attempts=3, sleep=lambda _delay: None, random=lambda: 0.0)
+    with pytest.raises(ApiError) as info:
+        call_with_retries(OP, call, policy)
+    assert len(calls) == attempts == info.value.attempts
+    assert f"HTTP {mode[4:]}" in str(info.value)

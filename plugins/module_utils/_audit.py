@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""The audit of one gateway: its authorizations against the declared backends, as data.
+
+Pure: the inputs are the results of gateway_info (with verify_backend_rules) and backend_sg_info,
+the normalised backend entries and the rules the backend_rules filter builds from them. Nothing
+here reads an API. The audit playbook formats the result (templates/audit_report.md.j2).
+
+A (group, range) pair is written "<security group id> <port range>", as in the report.
+  * drift: an authorization whose inbound rule is missing from the backend group
+    (``effective`` false in gateway_info's verified result; an authorization without the key
+    counts as effective);
+  * missing: a declared pair that no authorization grants;
+  * undeclared: an authorized pair that no declared rule lists (only when something is declared:
+    with no declaration there is nothing to compare with).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import Mapping
+from typing import Sequence
+
+
+def _pair(security_group_id: Any, port_range: Any) -> str:
+    return f"{security_group_id} {port_range}"
+
+
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{what} must be a dict, got {type(value).__name__}: {value!r}")
+    return value
+
+
+def _sequence(value: Any, what: str) -> Sequence[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+        raise ValueError(f"{what} must be a list, got {type(value).__name__}: {value!r}")
+    return value
+
+
+def declared_pairs(declared_rules: Sequence[Mapping[str, Any]]) -> List[str]:
+    """Every (group, range) pair the declared rules list, in their order."""
+    pairs = []
+    for index, rule in enumerate(_sequence(declared_rules, "declared rules")):
+        rule = _mapping(rule, f"declared rules[{index}]")
+        for port_range in _sequence(rule.get("port_ranges"), f"declared rules[{index}].port_ranges"):
+            pairs.append(_pair(rule.get("security_group_id"), port_range))
+    return pairs
+
+
+def backends_reaching(
+    security_group_id: Any, entries: Sequence[Mapping[str, Any]], sources: Sequence[Mapping[str, Any]]
+) -> List[Any]:
+    """The names of the entries whose discovered source (aligned by index) has this group."""
+    names = []
+    for index, (entry, source) in enumerate(zip(entries, sources)):
+        groups = _mapping(source, f"sources[{index}]").get("security_group_ids")
+        if security_group_id in _sequence(groups, f"sources[{index}].security_group_ids"):
+            names.append(_mapping(entry, f"entries[{index}]").get("name"))
+    return names
+
+
+def is_drifted(authorization: Mapping[str, Any]) -> bool:
+    """Its inbound rule is missing (``effective`` is false; an absent key counts as effective)."""
+    return not authorization.get("effective", True)
+
+
+def audit_gateway(
+    gateway: Mapping[str, Any],
+    entries: Sequence[Mapping[str, Any]],
+    sources: Sequence[Mapping[str, Any]],
+    declared_rules: Sequence[Mapping[str, Any]],
+    findings: Sequence[Mapping[str, Any]] = (),
+) -> Dict[str, Any]:
+    """The audit: authorizations (each with the ``backends`` reaching its group), drift, missing, undeclared."""
+    gateway = _mapping(gateway, "gateway")
+    entries = _sequence(entries, "entries")
+    sources = _sequence(sources, "sources")
+    declared = declared_pairs(declared_rules)
+    declared_set = set(declared)
+    authorizations = []
+    drift = []
+    undeclared = []
+    authorized = set()
+    for index, raw in enumerate(_sequence(gateway.get("authorizations"), "gateway.authorizations")):
+        auth = _mapping(raw, f"gateway.authorizations[{index}]")
+        pair = _pair(auth.get("security_group_id"), auth.get("port_range"))
+        authorized.add(pair)
+        authorizations.append(dict(auth, backends=backends_reaching(auth.get("security_group_id"), entries, sources)))
+        if is_drifted(auth):
+            drift.append(dict(auth))
+        if declared and pair not in declared_set:
+            undeclared.append(pair)
+    return {
+        "gateway": dict(gateway),
+        "authorizations": authorizations,
+        "drift": drift,
+        "missing": [pair for pair in declared if pair not in authorized],
+        "undeclared": undeclared,
+        "findings": [dict(_mapping(f, "a finding")) for f in _sequence(findings, "findings")],
+    }
+
+
+def audit_summary_lines(audit: Mapping[str, Any]) -> List[str]:
+    """The audit as lines for the screen: a header, one line per authorization, missing pairs, findings."""
+    gateway = audit["gateway"]
+    lines = [
+        f"gateway {gateway.get('gateway_id')} ({gateway.get('name', '')}, VPC {gateway.get('vpc_id', '?')}): "
+        f"{len(audit['authorizations'])} authorization(s), {len(audit['drift'])} drifted, "
+        f"{len(audit['missing'])} declared but missing, {len(audit['undeclared'])} undeclared"
+    ]
+    for auth in audit["authorizations"]:
+        reached = ", ".join(str(name) for name in auth["backends"]) or "no declared backend"
+        drift = " [DRIFT: inbound rule missing]" if is_drifted(auth) else ""
+        lines.append(f"{_pair(auth.get('security_group_id'), auth.get('port_range'))} -> {reached}{drift}")
+    lines.extend(f"declared but not authorized: {pair}" for pair in audit["missing"])
+    lines.extend(f"finding {finding.get('code')}: {finding.get('message')}" for finding in audit["findings"])
+    return lines
