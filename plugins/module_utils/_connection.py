@@ -61,7 +61,7 @@ COMMON_ARGUMENT_SPEC = dict(
 
 COMMON_MUTUALLY_EXCLUSIVE = [("access_key_id", "profile")]
 
-_REGION = re.compile(r"^[a-z]{2,}(-[a-z0-9]+)+$")
+_REGION = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+")  # matched with fullmatch: no trailing newline
 _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:(?P<port>[0-9]{1,5}))?$")
 
 
@@ -73,6 +73,12 @@ class OptionError(ValueError):
         self.value = value
         self.reason = reason
         super().__init__(f"{field}: {value!r} {reason}")
+
+
+def refuse_surrounding_whitespace(field: str, value: object) -> None:
+    """OptionError for a string with leading or trailing whitespace; its repr shows the space or newline."""
+    if isinstance(value, str) and value != value.strip():
+        raise OptionError(field, value, "has leading or trailing whitespace (a space or newline): remove it")
 
 
 class Endpoint(NamedTuple):
@@ -123,7 +129,8 @@ def connection_settings(params: dict) -> ConnectionSettings:
             region,
             "is required: set the region option or the ALIBABA_CLOUD_REGION_ID environment variable",
         )
-    if not _REGION.match(region):
+    refuse_surrounding_whitespace("region", region)
+    if not _REGION.fullmatch(region):
         raise OptionError("region", region, "is not a region id such as cn-hangzhou")
     key_id = params.get("access_key_id") or None
     secret = params.get("access_key_secret") or None
