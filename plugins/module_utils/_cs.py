@@ -122,9 +122,10 @@ def describe_cluster_nodes(
     cluster_id: str,
     nodepool_id: Optional[str] = None,
 ) -> List[Dict[str, Any]]:
-    """Every node of the cluster (or of one node pool), ceil(n/100) calls (one when it has no node)
+    """Every node of the cluster (or of one node pool).
 
-    from a server that serves pages of 100; ceil(n/c) from one that caps its pages at c nodes.
+    ceil(n/100) calls (one when it has no node) from a server that serves pages of 100; ceil(n/c)
+    from one that caps its pages at c nodes.
     """
     client = session.client("cs")
     models = session.models("cs")
