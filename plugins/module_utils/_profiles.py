@@ -73,6 +73,6 @@ def profile_region(profile: Optional[str], environ: Mapping[str, str]) -> Option
     for entry in (_cli_profile(profile, environ), _ini_profile(profile, environ)):
         if entry is not None:
             # credentials.ini allows a trailing comment, as the SDK reads it.
-            region = str(entry.get("region_id") or "").split("#")[0].strip()
+            region = str(entry.get("region_id") or "").split("#", maxsplit=1)[0].strip()
             return region or None
     return None
