@@ -12,35 +12,42 @@ options:
   access_key_id:
     description:
       - The AccessKey ID of the account or RAM user.
-      - If not set, the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_ID) or E(ALICLOUD_ACCESS_KEY) are used.
-      - When neither this option, the environment nor O(profile) gives a key, the Alibaba Cloud credentials
+      - If neither this option nor O(profile) is set, the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_ID) or
+        E(ALICLOUD_ACCESS_KEY) are used; a O(profile) option beats keys in the environment.
+      - When neither the options nor the environment give a key or a profile, the Alibaba Cloud credentials
         default chain is used (the CLI profile file C(~/.aliyun/config.json), C(~/.alibabacloud/credentials.ini),
-        OIDC role (RRSA) and the ECS instance RAM role).
+        OIDC role (RRSA) and the ECS instance RAM role). When it finds nothing, the task fails with one message
+        listing these ways, before any API call.
     type: str
     aliases: [access_key, alicloud_access_key]
   access_key_secret:
     description:
       - The AccessKey secret that goes with O(access_key_id). Never logged or returned.
-      - If not set, the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) or E(ALICLOUD_SECRET_KEY) are used.
+      - If not set, the environment variables E(ALIBABA_CLOUD_ACCESS_KEY_SECRET) or E(ALICLOUD_SECRET_KEY) are used
+        (not with a O(profile) option, which brings its own). An empty secret is refused.
     type: str
     aliases: [secret_key, alicloud_secret_key]
   security_token:
     description:
       - The STS security token, when O(access_key_id) is a temporary key. Never logged or returned.
-      - If not set, the environment variables E(ALIBABA_CLOUD_SECURITY_TOKEN) or E(ALICLOUD_SECURITY_TOKEN) are used.
+      - If not set, the environment variables E(ALIBABA_CLOUD_SECURITY_TOKEN) or E(ALICLOUD_SECURITY_TOKEN) are used
+        (not with a O(profile) option).
     type: str
   region:
     description:
       - The region of the gateway and its backends, for example V(cn-hangzhou).
-      - If not set, the environment variables E(ALIBABA_CLOUD_REGION_ID) or E(ALICLOUD_REGION) are used.
-        A region is required.
+      - If not set, the environment variables E(ALIBABA_CLOUD_REGION_ID) or E(ALICLOUD_REGION) are used, and
+        otherwise, when the credentials come from a profile, the profile's C(region_id). A region is required.
+      - The whole value must be a region id; surrounding spaces or a trailing newline are refused.
     type: str
     aliases: [region_id]
   profile:
     description:
       - The name of a credentials profile, looked up in the Alibaba Cloud CLI file C(~/.aliyun/config.json)
-        and then in C(~/.alibabacloud/credentials.ini).
-      - If not set, the environment variables E(ALIBABA_CLOUD_PROFILE) or E(ALICLOUD_PROFILE) are used.
+        and then in C(~/.alibabacloud/credentials.ini) (or the file E(ALIBABA_CLOUD_CREDENTIALS_FILE) names).
+      - This option beats access keys in the environment. If not set, the environment variables
+        E(ALIBABA_CLOUD_PROFILE) or E(ALICLOUD_PROFILE) are used when the environment has no access key.
+      - The profile's C(region_id) is the region when neither O(region) nor the environment gives one.
       - Mutually exclusive with O(access_key_id).
     type: str
   apig_endpoint:

@@ -7,6 +7,8 @@
 Each function builds the SDK's typed request, runs it through Session.call (retries and error
 mapping), and returns the useful part of the response as plain snake_case dicts. A failure
 raises ApiError whose message says what was being done ("Failed to ... on gw-...: <API message>").
+Every answer is checked (_answers) before it is read: a key a success carries that is missing, or
+of the wrong type, raises MalformedAnswerError rather than reading as "nothing there".
 """
 
 from __future__ import annotations
@@ -19,6 +21,15 @@ from typing import Iterable
 from typing import List
 from typing import Optional
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_strings
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_objects
+from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import NumberedPage
+from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_numbered_pages
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
@@ -29,9 +40,10 @@ _RANGE_LIST_SEPARATOR = re.compile(r"[,;]+|(?<![/\s-])\s+(?![/\s-])")
 _SPACES_AROUND_SEPARATOR = re.compile(r"\s*([/-])\s*")
 
 
-def _body(response: Any) -> Dict[str, Any]:
-    body = getattr(response, "body", None)
-    return body.to_map() if body is not None else {}
+def _data_items(answer: Answer) -> List[Dict[str, Any]]:
+    """`data.items` of a list answer: both present, items a list of objects."""
+    data = require(answer, answer.body, "data", dict, "data")
+    return require_objects(answer, data, "items", "data.items")
 
 
 # --- authorizations ---------------------------------------------------------------------------
@@ -105,6 +117,18 @@ def _parsed_range(text: Any) -> Any:
         return None
 
 
+def checked_authorization_items(answer: Answer) -> List[Dict[str, Any]]:
+    """The items of a ListGatewayAuthorizedSecurityGroupRules answer, each with its ids, range and types."""
+    items = _data_items(answer)
+    for index, item in enumerate(items):
+        path = f"data.items[{index}]"
+        require_id(answer, item, "securityGroupRuleId", f"{path}.securityGroupRuleId")
+        require_id(answer, item, "securityGroupId", f"{path}.securityGroupId")
+        require(answer, item, "portRange", (str, list), f"{path}.portRange")
+        optional_strings(answer, item, "authCidrs", f"{path}.authCidrs")
+    return items
+
+
 def list_authorizations(session: Any, gateway_id: str) -> List[Dict[str, Any]]:
     """ListGatewayAuthorizedSecurityGroupRules (the API has no paging), normalized to records."""
     models = session.models("apig")
@@ -119,8 +143,8 @@ def list_authorizations(session: Any, gateway_id: str) -> List[Dict[str, Any]]:
         call,
         doing=f"list the security group authorizations of {gateway_id}",
     )
-    data = _body(response).get("data") or {}
-    return normalize_authorization_items(data.get("items") or [])
+    answer = read_answer("apig", "ListGatewayAuthorizedSecurityGroupRules", response)
+    return normalize_authorization_items(checked_authorization_items(answer))
 
 
 def to_planner_authorizations(
@@ -255,7 +279,10 @@ def get_gateway(session: Any, gateway_id: str) -> Dict[str, Any]:
         lambda: session.client("apig").get_gateway(gateway_id),
         doing=f"get gateway {gateway_id}",
     )
-    return normalize_gateway(_body(response).get("data") or {})
+    answer = read_answer("apig", "GetGateway", response)
+    data = require(answer, answer.body, "data", dict, "data")
+    require_id(answer, data, "gatewayId", "data.gatewayId")
+    return normalize_gateway(data)
 
 
 def list_gateways(
@@ -265,26 +292,25 @@ def list_gateways(
     vpc_id: Optional[str] = None,
     page_size: int = 50,
 ) -> List[Dict[str, Any]]:
-    """ListGateways, every page (until a short page or totalSize is reached), normalized."""
+    """ListGateways, every page (paged by the answer's item count and totalSize), normalized."""
     models = session.models("apig")
-    gateways: List[Dict[str, Any]] = []
-    page = 1
-    while True:
+
+    def page(number: int, size: int) -> NumberedPage:
         request = models.ListGatewaysRequest(
-            name=name, keyword=keyword, vpc_id=vpc_id, page_number=page, page_size=page_size
+            name=name, keyword=keyword, vpc_id=vpc_id, page_number=number, page_size=size
         )
         response = session.call(
             "ListGateways",
-            lambda request=request: session.client("apig").list_gateways(request),
-            doing="list the gateways" + (f" (page {page})" if page > 1 else ""),
+            lambda: session.client("apig").list_gateways(request),
+            doing="list the gateways" + (f" (page {number})" if number > 1 else ""),
         )
-        data = _body(response).get("data") or {}
-        items = data.get("items") or []
-        gateways.extend(normalize_gateway(item) for item in items)
-        total = data.get("totalSize")
-        if len(items) < page_size or (total is not None and len(gateways) >= int(total)):
-            return gateways
-        page += 1
+        answer = read_answer("apig", "ListGateways", response)
+        items = _data_items(answer)
+        for index, item in enumerate(items):
+            require_id(answer, item, "gatewayId", f"data.items[{index}].gatewayId")
+        return NumberedPage(items, optional_count(answer, answer.body["data"], "totalSize", "data.totalSize"))
+
+    return [normalize_gateway(item) for item in collect_numbered_pages(page, page_size)]
 
 
 def list_authorizable_security_groups(
@@ -300,9 +326,10 @@ def list_authorizable_security_groups(
             gateway_id, f" in cluster {cluster_id}" if cluster_id else ""
         ),
     )
-    data = _body(response).get("data") or {}
+    answer = read_answer("apig", "ListGatewayAuthorizableSecurityGroups", response)
     groups = []
-    for item in data.get("items") or []:
+    for index, item in enumerate(_data_items(answer)):
+        require_id(answer, item, "securityGroupId", f"data.items[{index}].securityGroupId")
         groups.append(
             {
                 "security_group_id": item.get("securityGroupId"),

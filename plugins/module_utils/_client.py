@@ -20,6 +20,7 @@ from typing import Dict
 from typing import Optional
 from typing import TypeVar
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import CREDENTIAL_WAYS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import ConnectionSettings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import RetryPolicy
@@ -123,27 +124,35 @@ class Session:
         """The profile named by the `profile` option, or else the SDK's default credential chain."""
         if self._credential is None:
             credentials = _import("alibabacloud_credentials.client", "alibabacloud-credentials")
-            if self.settings.profile:
-                providers = _import("alibabacloud_credentials.provider", "alibabacloud-credentials")
-                provider = _ProfileChain(
+            providers = _import("alibabacloud_credentials.provider", "alibabacloud-credentials")
+            profile = self.settings.profile
+            if profile:
+                chain = _CredentialChain(
                     [
-                        providers.CLIProfileCredentialsProvider(profile_name=self.settings.profile),
-                        providers.ProfileCredentialsProvider(profile_name=self.settings.profile),
+                        providers.CLIProfileCredentialsProvider(profile_name=profile),
+                        providers.ProfileCredentialsProvider(profile_name=profile),
                     ],
-                    self.settings.profile,
+                    f"profile {profile!r} was not found or is incomplete",
+                    show_reasons=True,
                 )
-                self._credential = credentials.Client(provider=provider)
             else:
-                self._credential = credentials.Client()
+                chain = _CredentialChain([providers.DefaultCredentialsProvider()], "no credentials were found")
+            self._credential = credentials.Client(provider=chain)
         return self._credential
 
 
-class _ProfileChain:
-    """A named profile from the CLI's config.json, or else from credentials.ini."""
+class _CredentialChain:
+    """Providers tried in turn; when none gives credentials, one ApiError that says how to give them.
 
-    def __init__(self, providers: list, profile: str) -> None:
+    The SDK's own failure lists every provider of its chain with its reason (files not found, an
+    empty variable, a metadata service not reached): that is kept out, except for a named profile,
+    where the reasons name the files that were read.
+    """
+
+    def __init__(self, providers: list, failure: str, show_reasons: bool = False) -> None:
         self._providers = providers
-        self._profile = profile
+        self._failure = failure
+        self._show_reasons = show_reasons
 
     def get_credentials(self) -> Any:
         reasons = []
@@ -152,14 +161,13 @@ class _ProfileChain:
                 return provider.get_credentials()
             except Exception as exc:  # pylint: disable=broad-except
                 reasons.append(f"{type(provider).__name__}: {exc}")
+        detail = " ({})".format("; ".join(reasons)) if self._show_reasons else ""
         raise ApiError(
-            "LoadCredentials",
-            code="InvalidCredentials",
-            message="profile {!r} was not found or is incomplete ({})".format(self._profile, "; ".join(reasons)),
+            "LoadCredentials", code="InvalidCredentials", message=f"{self._failure}{detail}. {CREDENTIAL_WAYS}"
         )
 
     async def get_credentials_async(self) -> Any:
         return self.get_credentials()
 
     def get_provider_name(self) -> str:
-        return "profile"
+        return "chain"

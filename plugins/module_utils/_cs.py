@@ -6,19 +6,29 @@
 
 One function per operation, each going through Session.call, returning snake_case dicts.
 DescribeClusterNodePools has no paging (one call returns every pool); DescribeClusterNodes
-pages at most 100 nodes: the first page tells the total, so the rest are fetched in parallel
-(bounded) and a cluster of n nodes costs exactly ceil(n/100) calls.
+pages at most 100 nodes: the first page tells the total and how many nodes a page really holds,
+so the rest are fetched in parallel (bounded) at that size (_paging). A cluster of n nodes costs
+exactly ceil(n/100) calls from a server that serves what it is asked, ceil(n/c) from one that caps
+its pages at c. Answers are checked (_answers): no `nodes` or `nodepools` is malformed, not empty.
 """
 
 from __future__ import annotations
 
-import math
 from typing import Any
 from typing import Dict
 from typing import List
 from typing import Optional
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_objects
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
+from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import NumberedPage
+from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_numbered_pages
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
 NODES_PAGE_SIZE = 100  # DescribeClusterNodes takes pageSize 1-100
@@ -69,18 +79,42 @@ def node_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
 def describe_cluster(session: Session, cluster_id: str) -> Dict[str, Any]:
     """DescribeClusterDetail. Raises ApiError (ErrorClusterNotFound) for an unknown cluster."""
     client = session.client("cs")
-    body = session.call("DescribeClusterDetail", lambda: client.describe_cluster_detail(cluster_id)).body.to_map()
-    return cluster_from_wire(body)
+    response = session.call("DescribeClusterDetail", lambda: client.describe_cluster_detail(cluster_id))
+    answer = read_answer("cs", "DescribeClusterDetail", response)
+    require_id(answer, answer.body, "cluster_id", "cluster_id")
+    return cluster_from_wire(answer.body)
 
 
 def describe_node_pools(session: Session, cluster_id: str) -> List[Dict[str, Any]]:
     """Every node pool of the cluster, in one call. Raises ApiError for an unknown cluster."""
     client = session.client("cs")
     request = session.models("cs").DescribeClusterNodePoolsRequest()
-    body = session.call(
-        "DescribeClusterNodePools", lambda: client.describe_cluster_node_pools(cluster_id, request)
-    ).body.to_map()
-    return [node_pool_from_wire(item) for item in body.get("nodepools") or []]
+    response = session.call("DescribeClusterNodePools", lambda: client.describe_cluster_node_pools(cluster_id, request))
+    return [
+        node_pool_from_wire(item)
+        for item in checked_node_pools(read_answer("cs", "DescribeClusterNodePools", response))
+    ]
+
+
+def checked_node_pools(answer: Answer) -> List[Dict[str, Any]]:
+    """`nodepools`, each with its nodepool_info.nodepool_id and its scaling_group (where its groups are)."""
+    pools = require_objects(answer, answer.body, "nodepools", "nodepools")
+    for index, pool in enumerate(pools):
+        path = f"nodepools[{index}]"
+        info = require(answer, pool, "nodepool_info", dict, f"{path}.nodepool_info")
+        require_id(answer, info, "nodepool_id", f"{path}.nodepool_info.nodepool_id")
+        scaling = require(answer, pool, "scaling_group", dict, f"{path}.scaling_group")
+        optional(answer, scaling, "security_group_ids", list, f"{path}.scaling_group.security_group_ids")
+    return pools
+
+
+def checked_nodes_page(answer: Answer) -> NumberedPage:
+    """One DescribeClusterNodes page: `nodes` (each with its instance_id) and the total it states."""
+    nodes = require_objects(answer, answer.body, "nodes", "nodes")
+    for index, node in enumerate(nodes):
+        require_id(answer, node, "instance_id", f"nodes[{index}].instance_id")
+    page = optional(answer, answer.body, "page", dict, "page", default={})
+    return NumberedPage(nodes, optional_count(answer, page, "total_count", "page.total_count"))
 
 
 def describe_cluster_nodes(
@@ -88,33 +122,21 @@ def describe_cluster_nodes(
     cluster_id: str,
     nodepool_id: Optional[str] = None,
 ) -> List[Dict[str, Any]]:
-    """Every node of the cluster (or of one node pool), ceil(n/100) calls (one when it has no node)."""
+    """Every node of the cluster (or of one node pool).
+
+    ceil(n/100) calls (one when it has no node) from a server that serves pages of 100; ceil(n/c)
+    from one that caps its pages at c nodes.
+    """
     client = session.client("cs")
     models = session.models("cs")
 
-    def page(number: int) -> Dict[str, Any]:
+    def page(number: int, size: int) -> NumberedPage:
         # The SDK types both paging fields as strings.
         request = models.DescribeClusterNodesRequest(
-            nodepool_id=nodepool_id, page_number=str(number), page_size=str(NODES_PAGE_SIZE)
+            nodepool_id=nodepool_id, page_number=str(number), page_size=str(size)
         )
-        return session.call(
-            "DescribeClusterNodes", lambda: client.describe_cluster_nodes(cluster_id, request)
-        ).body.to_map()
+        response = session.call("DescribeClusterNodes", lambda: client.describe_cluster_nodes(cluster_id, request))
+        return checked_nodes_page(read_answer("cs", "DescribeClusterNodes", response))
 
-    first = page(1)
-    nodes = [node_from_wire(n) for n in first.get("nodes") or []]
-    total = (first.get("page") or {}).get("total_count")
-    if total is None:
-        # Without a total, walk on until a short page.
-        number = 1
-        last_count = len(nodes)
-        while last_count >= NODES_PAGE_SIZE:
-            number += 1
-            batch = [node_from_wire(n) for n in page(number).get("nodes") or []]
-            nodes.extend(batch)
-            last_count = len(batch)
-        return nodes
-    pages = math.ceil(int(total) / NODES_PAGE_SIZE)
-    for body in bounded_map(page, list(range(2, pages + 1))):
-        nodes.extend(node_from_wire(n) for n in body.get("nodes") or [])
-    return nodes
+    nodes = collect_numbered_pages(page, NODES_PAGE_SIZE, map_pages=bounded_map)
+    return [node_from_wire(node) for node in nodes]

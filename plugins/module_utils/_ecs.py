@@ -8,6 +8,9 @@ One function per operation, each going through Session.call. Id lists are cut in
 of the API's maximum (100 ids per call) and every batch asks for 100 results per page, so a
 look-up of n ids costs ceil(n/100) calls: the count depends only on the input, never on timing.
 Batches may run in parallel (bounded), which changes how long a look-up takes, not what it calls.
+Pages follow the answer's NextToken (_paging), however few items a page holds; each answer is
+checked (_answers): a listing without its wrapper (``Instances.Instance``, ``SecurityGroups.
+SecurityGroup``, ``Permissions.Permission``) or an item without its id is malformed, never empty.
 """
 
 from __future__ import annotations
@@ -22,7 +25,15 @@ from typing import Optional
 from typing import Sequence
 from typing import TypeVar
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_objects
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
+from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import TokenPage
+from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_token_pages
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
 T = TypeVar("T")
@@ -101,26 +112,41 @@ def permission_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
+def checked_listing(answer: Answer, wrapper: str, key: str, id_key: str) -> List[Dict[str, Any]]:
+    """The items of an RPC listing answer, {wrapper: {key: [...]}}: both present, each item with its id."""
+    container = require(answer, answer.body, wrapper, dict, wrapper)
+    items = require_objects(answer, container, key, f"{wrapper}.{key}")
+    for index, item in enumerate(items):
+        require_id(answer, item, id_key, f"{wrapper}.{key}[{index}].{id_key}")
+    return items
+
+
+def checked_instances(answer: Answer) -> List[Dict[str, Any]]:
+    """DescribeInstances items; each also has its groups, which discovery and purge rely on."""
+    items = checked_listing(answer, "Instances", "Instance", "InstanceId")
+    for index, item in enumerate(items):
+        path = f"Instances.Instance[{index}]"
+        groups = require(answer, item, "SecurityGroupIds", dict, f"{path}.SecurityGroupIds")
+        require(answer, groups, "SecurityGroupId", list, f"{path}.SecurityGroupIds.SecurityGroupId")
+        optional(answer, item, "VpcAttributes", dict, f"{path}.VpcAttributes")
+    return items
+
+
 def _token_pages(
     session: Session,
     operation: str,
     send: Callable[[Any], Any],
     build_request: Callable[[Optional[str]], Any],
-    items: Callable[[Dict[str, Any]], List[Dict[str, Any]]],
+    items: Callable[[Answer], List[Dict[str, Any]]],
 ) -> List[Dict[str, Any]]:
     """Every item of a NextToken-paged RPC listing, one page after the other."""
-    found: List[Dict[str, Any]] = []
-    token: Optional[str] = None
-    seen_tokens = set()
-    while True:
+
+    def page(token: Optional[str]) -> TokenPage:
         request = build_request(token)
-        body = session.call(operation, lambda r=request: send(r)).body.to_map()
-        found.extend(items(body))
-        token = body.get("NextToken") or None
-        # A token seen before would loop forever: the listing is complete as far as it can be.
-        if not token or token in seen_tokens:
-            return found
-        seen_tokens.add(token)
+        answer = read_answer("ecs", operation, session.call(operation, lambda: send(request)))
+        return TokenPage(items(answer), optional(answer, answer.body, "NextToken", str, "NextToken"))
+
+    return collect_token_pages(page)
 
 
 def _describe_instances_pages(session: Session, build_request: Callable[[Optional[str]], Any]) -> List[Dict]:
@@ -129,7 +155,7 @@ def _describe_instances_pages(session: Session, build_request: Callable[[Optiona
         "DescribeInstances",
         session.client("ecs").describe_instances,
         build_request,
-        lambda body: [instance_from_wire(i) for i in _listed(body.get("Instances"), "Instance")],
+        lambda answer: [instance_from_wire(i) for i in checked_instances(answer)],
     )
 
 
@@ -190,11 +216,20 @@ def describe_security_groups(session: Session, ids: Iterable[str]) -> List[Dict[
             "DescribeSecurityGroups",
             session.client("ecs").describe_security_groups,
             build,
-            lambda body: [security_group_from_wire(g) for g in _listed(body.get("SecurityGroups"), "SecurityGroup")],
+            lambda answer: [
+                security_group_from_wire(g)
+                for g in checked_listing(answer, "SecurityGroups", "SecurityGroup", "SecurityGroupId")
+            ],
         )
 
     results = bounded_map(batch, chunks(_unique(ids)))
     return [group for batch_result in results for group in batch_result]
+
+
+def checked_permissions(answer: Answer) -> List[Dict[str, Any]]:
+    """DescribeSecurityGroupAttribute's rules: Permissions.Permission, a list of objects."""
+    container = require(answer, answer.body, "Permissions", dict, "Permissions")
+    return require_objects(answer, container, "Permission", "Permissions.Permission")
 
 
 def describe_security_group_ingress(session: Session, security_group_id: str) -> List[Dict[str, Any]]:
@@ -215,5 +250,5 @@ def describe_security_group_ingress(session: Session, security_group_id: str) ->
         "DescribeSecurityGroupAttribute",
         session.client("ecs").describe_security_group_attribute,
         build,
-        lambda body: [permission_from_wire(p) for p in _listed(body.get("Permissions"), "Permission")],
+        lambda answer: [permission_from_wire(p) for p in checked_permissions(answer)],
     )

@@ -39,3 +39,25 @@ def test_a_wrong_id_names_the_field_the_value_and_the_expected_form(
         check_id(field, value, kind)
     assert message in str(caught.value)
     assert ID_EXAMPLES[kind] in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("sg-bp67acfmxazb4ph\n", "'sg-bp67acfmxazb4ph\\n'"),
+        (" sg-bp67acfmxazb4ph", "' sg-bp67acfmxazb4ph'"),
+        ("sg-bp67acfmxazb4ph\t", "'sg-bp67acfmxazb4ph\\t'"),
+    ],
+)
+def test_surrounding_whitespace_is_refused_and_shown(value: str, shown: str) -> None:
+    with pytest.raises(OptionError) as caught:
+        check_id("security_group_id", value, "security_group")
+    assert f"security_group_id: {shown} has leading or trailing whitespace" in str(caught.value)
+
+
+@pytest.mark.parametrize("kind", sorted(ID_PATTERNS))
+def test_an_id_matches_as_a_whole_string(kind: str) -> None:
+    """`$` matches before a trailing newline; fullmatch does not, nor does it accept a second line."""
+    for value in (ID_EXAMPLES[kind] + "\n", ID_EXAMPLES[kind] + "\nx", ID_EXAMPLES[kind] + " x"):
+        with pytest.raises(OptionError):
+            check_id("field", value, kind)
