@@ -11,7 +11,7 @@ version_added: 1.0.0
 description:
   - Lists the Cloud-native API Gateway (APIG) gateways of one or more regions, one host per gateway, with the
     host variables the M(alibabacloud.apig.gateway_sg_authorization) task and the C(alibabacloud.apig.backend_access)
-    role read (RV(ignore), see below), so that one play fans out over gateways in several regions.
+    role read, so that one play fans out over gateways in several regions.
   - Every host is in the group C(apig_gateways). Use O(keyed_groups) to group by region, VPC or tag.
   - "Reads inventory files whose name ends in C(.apig.yml) or C(.apig.yaml) and that say
     C(plugin: alibabacloud.apig.gateways)."
