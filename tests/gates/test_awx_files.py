@@ -171,7 +171,7 @@ def test_survey_spec_per_job_template(name):
     variables = [question["variable"] for question in survey["spec"]]
     assert len(variables) == len(set(variables)) and "backend_access_backends" in variables
     for question in survey["spec"]:
-        assert SURVEY_KEYS <= set(question), question
+        assert set(question) >= SURVEY_KEYS, question
         assert question["type"] in SURVEY_TYPES
         assert re.fullmatch(r"[a-z_][a-z0-9_]*", question["variable"])
         assert not question["variable"].startswith("ansible_")

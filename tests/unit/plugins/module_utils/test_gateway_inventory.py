@@ -134,6 +134,6 @@ def test_connection_params_keep_the_module_defaults_and_refuse_key_with_profile(
 
 def test_host_names_by_name_refuse_two_gateways_with_one_name():
     records = [RegionGateway("cn-a", dict(GATEWAY)), RegionGateway("cn-b", dict(GATEWAY, gateway_id="gw-2"))]
-    assert [name for name, _ in host_names(records, "gateway_id")] == ["gw-1", "gw-2"]
+    assert [name for name, _record in host_names(records, "gateway_id")] == ["gw-1", "gw-2"]
     with pytest.raises(OptionError, match="two gateways the host name 'orders' \\(gw-1 and gw-2\\)"):
         host_names(records, "name")
