@@ -340,3 +340,75 @@ def list_authorizable_security_groups(
             }
         )
     return sorted(groups, key=lambda g: g["security_group_id"] or "")
+
+
+# --- regions and gateway listing with filters (the gateways inventory plugin) ------------------
+
+
+def describe_regions(session: Any) -> List[str]:
+    """DescribeRegions: the region ids where APIG is offered, sorted."""
+    models = session.models("apig")
+    response = session.call(
+        "DescribeRegions",
+        lambda: session.client("apig").describe_regions(models.DescribeRegionsRequest()),
+        doing="list the APIG regions",
+    )
+    data = _body(response).get("data") or []
+    return sorted({item["regionId"] for item in data if isinstance(item, dict) and item.get("regionId")})
+
+
+def next_gateway_page(collected: int, page_items: int, data: Dict[str, Any]) -> bool:
+    """Whether another ListGateways page is due, by what the answer says (never by the size asked).
+
+    `totalSize` decides when the answer has it; otherwise a page shorter than the answer's own
+    `pageSize` is the last. An empty page always ends the listing.
+    """
+    if page_items == 0:
+        return False
+    total = data.get("totalSize")
+    if total is not None:
+        return collected < int(total)
+    answered_size = data.get("pageSize")
+    return answered_size is None or page_items >= int(answered_size)
+
+
+def list_gateways_filtered(
+    session: Any,
+    name: Optional[str] = None,
+    vpc_id: Optional[str] = None,
+    gateway_type: Optional[str] = None,
+    resource_group_id: Optional[str] = None,
+    tags: Optional[Dict[str, str]] = None,
+    page_size: int = 50,
+) -> List[Dict[str, Any]]:
+    """ListGateways with the filters the request takes, every page (next_gateway_page), normalized.
+
+    A page that brings no gateway not seen before ends the listing (a server that ignores
+    `pageNumber` would otherwise be paged forever).
+    """
+    models = session.models("apig")
+    tag_models = [models.ListGatewaysRequestTag(key=k, value=v) for k, v in sorted((tags or {}).items())]
+    gateways: Dict[str, Dict[str, Any]] = {}
+    page = 1
+    while True:
+        request = models.ListGatewaysRequest(
+            name=name,
+            vpc_id=vpc_id,
+            gateway_type=gateway_type,
+            resource_group_id=resource_group_id,
+            tag=tag_models or None,
+            page_number=page,
+            page_size=page_size,
+        )
+        response = session.call(
+            "ListGateways",
+            lambda request=request: session.client("apig").list_gateways(request),
+            doing=f"list the gateways in {session.region}" + (f" (page {page})" if page > 1 else ""),
+        )
+        data = _body(response).get("data") or {}
+        items = [normalize_gateway(item) for item in data.get("items") or [] if isinstance(item, dict)]
+        new = [g for g in items if g["gateway_id"] and g["gateway_id"] not in gateways]
+        gateways.update((g["gateway_id"], g) for g in new)
+        if not new or not next_gateway_page(len(gateways), len(items), data):
+            return list(gateways.values())
+        page += 1

@@ -336,6 +336,11 @@ def list_gateway_authorizable_security_groups(world: World, call: Call) -> Dict[
     return {"items": items}
 
 
+def describe_regions(world: World, call: Call) -> List[Dict[str, str]]:
+    """The world's regions, as APIG's DescribeRegions lists the regions where the service is offered."""
+    return [{"regionId": region, "localName": region} for region in world.regions]
+
+
 ROUTES = (
     ("GET", "/v1/gateways", "ListGateways", list_gateways),
     ("GET", "/v1/gateways/{gatewayId}", "GetGateway", get_gateway),
@@ -363,4 +368,5 @@ ROUTES = (
         "ListGatewayAuthorizableSecurityGroups",
         list_gateway_authorizable_security_groups,
     ),
+    ("POST", "/v1/regions", "DescribeRegions", describe_regions),
 )

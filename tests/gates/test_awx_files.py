@@ -7,12 +7,18 @@
   no import of the collection, so the test needs only pytest and PyYAML).
 - Secret inputs are exactly the no_log options; no injected name starts with ANSIBLE_.
 - The example project's playbooks import playbooks the collection has, and its requirements name it.
-- The sample execution environment pins ansible-core 2.19 and installs the version galaxy.yml declares.
+- The sample execution environment pins ansible-core 2.19 and installs the version galaxy.yml declares; its
+  tag names a registry; bindep.txt's Python headers are those of the EE's Python.
+- One survey spec per project playbook, in the API's form, asking only for variables the playbooks read.
+- The inventory source example is a file of the collection's inventory plugin.
+- The story on publication is one: Git URL in the project's requirements (the repository of galaxy.yml), and no
+  document installs the collection by its Galaxy name.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from pathlib import Path
 
@@ -22,7 +28,27 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 AWX = REPO / "docs" / "awx"
 CONNECTION = REPO / "plugins" / "module_utils" / "_connection.py"
-CREDENTIAL_INPUTS = {"access_key_id", "access_key_secret", "security_token", "region"}
+CREDENTIAL_INPUTS = {
+    "access_key_id",
+    "access_key_secret",
+    "security_token",
+    "region",
+    "apig_endpoint",
+    "ecs_endpoint",
+    "cs_endpoint",
+}
+SURVEY_TYPES = {"text", "textarea", "password", "integer", "float", "multiplechoice", "multiselect"}
+SURVEY_KEYS = {
+    "question_name",
+    "question_description",
+    "required",
+    "type",
+    "variable",
+    "min",
+    "max",
+    "default",
+    "choices",
+}
 THIN_PLAYBOOKS = ("authorize_backends", "revoke", "audit")
 
 
@@ -78,7 +104,7 @@ def test_credential_type_shape(credential_type):
     fields = {f["id"]: f for f in credential_type["inputs"]["fields"]}
     assert set(fields) == CREDENTIAL_INPUTS
     assert all(f.get("type", "string") == "string" and f.get("label") for f in fields.values())
-    assert set(credential_type["inputs"]["required"]) == {"access_key_id", "access_key_secret"}
+    assert set(credential_type["inputs"]["required"]) == {"access_key_id", "access_key_secret", "region"}
     assert set(credential_type["injectors"]) == {"env"}, "only environment variables: no extra_vars, no files"
 
 
@@ -110,9 +136,67 @@ def test_secret_inputs_are_the_no_log_options(credential_type, spec):
     assert secret == no_log == {"access_key_secret", "security_token"}
 
 
-def test_project_requirements_name_the_collection():
+def test_project_requirements_name_the_collections_git_repository():
     requirements = load(AWX / "project" / "collections" / "requirements.yml")
-    assert "alibabacloud.apig" in [c["name"] for c in requirements["collections"]]
+    repository = load(REPO / "galaxy.yml")["repository"]
+    assert [(c["name"], c["type"]) for c in requirements["collections"]] == [(repository + ".git", "git")]
+
+
+def test_no_document_installs_the_collection_by_its_galaxy_name():
+    """Not published yet: documents install it from Git (docs/awx/README.md says so)."""
+    for path in (REPO / "README.md", AWX / "README.md"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"collection install alibabacloud\.apig\b", text), path
+        assert "not on Galaxy or Automation Hub yet" in text, path
+
+
+def test_execution_environment_tag_names_a_registry_and_bindep_the_ees_python():
+    definition = load(AWX / "execution-environment.yml")
+    tags = definition["options"]["tags"]
+    assert tags and all(re.fullmatch(r"[a-z0-9.-]+\.[a-z]+(:\d+)?/[\w./-]+:[\w.-]+", tag) for tag in tags), tags
+    python = definition["dependencies"]["python_interpreter"]["package_system"]  # python3.11
+    bindep = [
+        line.split()[0]
+        for line in (REPO / "bindep.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    headers = [name for name in bindep if name.startswith("python") and name.endswith("-devel")]
+    assert headers == [f"{python}-devel"]
+
+
+@pytest.mark.parametrize("name", THIN_PLAYBOOKS)
+def test_survey_spec_per_job_template(name):
+    survey = json.loads((AWX / "surveys" / f"{name}.json").read_text(encoding="utf-8"))
+    assert set(survey) == {"name", "description", "spec"} and survey["name"]
+    variables = [question["variable"] for question in survey["spec"]]
+    assert len(variables) == len(set(variables)) and "backend_access_backends" in variables
+    for question in survey["spec"]:
+        assert set(question) >= SURVEY_KEYS, question
+        assert question["type"] in SURVEY_TYPES
+        assert re.fullmatch(r"[a-z_][a-z0-9_]*", question["variable"])
+        assert not question["variable"].startswith("ansible_")
+        assert isinstance(question["required"], bool) and 0 <= question["min"] <= question["max"]
+        assert question["variable"] in role_and_playbook_variables(), question["variable"]
+
+
+def role_and_playbook_variables() -> set:
+    """The role's argument spec variables, and the variables the collection's playbooks read."""
+    spec = load(REPO / "roles" / "backend_access" / "meta" / "argument_specs.yml")
+    names = {v for entry in spec["argument_specs"].values() for v in entry.get("options", {})}
+    playbooks = " ".join(p.read_text(encoding="utf-8") for p in (REPO / "playbooks").glob("*.yml"))
+    names.update(re.findall(r"\b(apig_\w+|backend_access_\w+)\b", playbooks))
+    names.add("backend_access_region")  # the role's per-host region (issue 18, item 2)
+    return names
+
+
+def test_inventory_source_is_a_file_of_the_gateways_plugin():
+    source = AWX / "project" / "inventories" / "gateways.apig.yml"
+    config = load(source)
+    assert config["plugin"] == "alibabacloud.apig.gateways"
+    assert (REPO / "plugins" / "inventory" / "gateways.py").is_file()
+    assert len(config["regions"]) >= 2
+    assert "backend_access_region" in [group["key"] for group in config["keyed_groups"]]
+    assert not {"access_key_id", "access_key_secret", "security_token"} & set(config), "credentials come from AWX"
 
 
 @pytest.mark.parametrize("name", THIN_PLAYBOOKS)
@@ -141,5 +225,12 @@ def test_sample_execution_environment_installs_this_version():
 
 def test_readme_names_every_file():
     readme = (AWX / "README.md").read_text(encoding="utf-8")
-    for name in ("credential_type.yml", "execution-environment.yml", "project/", *THIN_PLAYBOOKS):
+    for name in (
+        "credential_type.yml",
+        "execution-environment.yml",
+        "project/",
+        "surveys/",
+        "inventories/gateways.apig.yml",
+        *THIN_PLAYBOOKS,
+    ):
         assert name in readme
