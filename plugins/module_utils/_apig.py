@@ -290,19 +290,34 @@ def list_gateways(
     name: Optional[str] = None,
     keyword: Optional[str] = None,
     vpc_id: Optional[str] = None,
+    gateway_type: Optional[str] = None,
+    resource_group_id: Optional[str] = None,
+    tags: Optional[Dict[str, Optional[str]]] = None,
     page_size: int = 50,
 ) -> List[Dict[str, Any]]:
-    """ListGateways, every page (paged by the answer's item count and totalSize), normalized."""
+    """ListGateways with the filters the request takes, every page (paged by the answer), normalized, each id once.
+
+    A server that ignored `pageNumber` would answer the first page again until the total is reached: keeping each
+    gateway id once makes that harmless.
+    """
     models = session.models("apig")
+    tag_models = [models.ListGatewaysRequestTag(key=k, value=v) for k, v in sorted((tags or {}).items())]
 
     def page(number: int, size: int) -> NumberedPage:
         request = models.ListGatewaysRequest(
-            name=name, keyword=keyword, vpc_id=vpc_id, page_number=number, page_size=size
+            name=name,
+            keyword=keyword,
+            vpc_id=vpc_id,
+            gateway_type=gateway_type,
+            resource_group_id=resource_group_id,
+            tag=tag_models or None,
+            page_number=number,
+            page_size=size,
         )
         response = session.call(
             "ListGateways",
             lambda: session.client("apig").list_gateways(request),
-            doing="list the gateways" + (f" (page {number})" if number > 1 else ""),
+            doing=f"list the gateways in {session.region}" + (f" (page {number})" if number > 1 else ""),
         )
         answer = read_answer("apig", "ListGateways", response)
         items = _data_items(answer)
@@ -310,7 +325,11 @@ def list_gateways(
             require_id(answer, item, "gatewayId", f"data.items[{index}].gatewayId")
         return NumberedPage(items, optional_count(answer, answer.body["data"], "totalSize", "data.totalSize"))
 
-    return [normalize_gateway(item) for item in collect_numbered_pages(page, page_size)]
+    gateways: Dict[str, Dict[str, Any]] = {}
+    for item in collect_numbered_pages(page, page_size):
+        gateway = normalize_gateway(item)
+        gateways.setdefault(gateway["gateway_id"], gateway)
+    return list(gateways.values())
 
 
 def list_authorizable_security_groups(
@@ -353,62 +372,6 @@ def describe_regions(session: Any) -> List[str]:
         lambda: session.client("apig").describe_regions(models.DescribeRegionsRequest()),
         doing="list the APIG regions",
     )
-    data = _body(response).get("data") or []
+    answer = read_answer("apig", "DescribeRegions", response)
+    data = require(answer, answer.body, "data", list, "data")
     return sorted({item["regionId"] for item in data if isinstance(item, dict) and item.get("regionId")})
-
-
-def next_gateway_page(collected: int, page_items: int, data: Dict[str, Any]) -> bool:
-    """Whether another ListGateways page is due, by what the answer says (never by the size asked).
-
-    `totalSize` decides when the answer has it; otherwise a page shorter than the answer's own
-    `pageSize` is the last. An empty page always ends the listing.
-    """
-    if page_items == 0:
-        return False
-    total = data.get("totalSize")
-    if total is not None:
-        return collected < int(total)
-    answered_size = data.get("pageSize")
-    return answered_size is None or page_items >= int(answered_size)
-
-
-def list_gateways_filtered(
-    session: Any,
-    name: Optional[str] = None,
-    vpc_id: Optional[str] = None,
-    gateway_type: Optional[str] = None,
-    resource_group_id: Optional[str] = None,
-    tags: Optional[Dict[str, str]] = None,
-    page_size: int = 50,
-) -> List[Dict[str, Any]]:
-    """ListGateways with the filters the request takes, every page (next_gateway_page), normalized.
-
-    A page that brings no gateway not seen before ends the listing (a server that ignores
-    `pageNumber` would otherwise be paged forever).
-    """
-    models = session.models("apig")
-    tag_models = [models.ListGatewaysRequestTag(key=k, value=v) for k, v in sorted((tags or {}).items())]
-    gateways: Dict[str, Dict[str, Any]] = {}
-    page = 1
-    while True:
-        request = models.ListGatewaysRequest(
-            name=name,
-            vpc_id=vpc_id,
-            gateway_type=gateway_type,
-            resource_group_id=resource_group_id,
-            tag=tag_models or None,
-            page_number=page,
-            page_size=page_size,
-        )
-        response = session.call(
-            "ListGateways",
-            lambda request=request: session.client("apig").list_gateways(request),
-            doing=f"list the gateways in {session.region}" + (f" (page {page})" if page > 1 else ""),
-        )
-        data = _body(response).get("data") or {}
-        items = [normalize_gateway(item) for item in data.get("items") or [] if isinstance(item, dict)]
-        new = [g for g in items if g["gateway_id"] and g["gateway_id"] not in gateways]
-        gateways.update((g["gateway_id"], g) for g in new)
-        if not new or not next_gateway_page(len(gateways), len(items), data):
-            return list(gateways.values())
-        page += 1

@@ -25,7 +25,7 @@ from typing import Optional
 from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import describe_regions
-from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_gateways_filtered
+from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_gateways
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_MUTUALLY_EXCLUSIVE
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
@@ -221,7 +221,7 @@ def collect_gateways(
     check_regions(regions, _offered_regions(sessions(regions[0]), warn))
     found: Dict[str, RegionGateway] = {}
     for region in regions:
-        listed = list_gateways_filtered(
+        listed = list_gateways(
             sessions(region),
             name=filters.name,
             vpc_id=filters.vpc_id,

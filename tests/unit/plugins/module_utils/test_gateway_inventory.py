@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import next_gateway_page
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import GatewayFilters
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import RegionGateway
@@ -90,22 +89,6 @@ def test_in_region_needs_every_zone_and_trusts_a_gateway_without_zones():
         dict(GATEWAY, zones=[{"zone_id": "cn-hangzhou-h"}, {"zone_id": "cn-shanghai-b"}]), "cn-hangzhou"
     )
     assert in_region(dict(GATEWAY, zones=[]), "cn-shanghai")
-
-
-@pytest.mark.parametrize(
-    "collected, items, data, expected",
-    [
-        (50, 50, {"totalSize": 120, "pageSize": 50}, True),
-        (120, 20, {"totalSize": 120, "pageSize": 50}, False),
-        (20, 20, {"totalSize": 120, "pageSize": 20}, True),  # the server capped the page below the size asked
-        (40, 0, {"totalSize": 120}, False),  # an empty page ends the listing
-        (20, 20, {"pageSize": 20}, True),  # no total: a full page asks for more
-        (35, 15, {"pageSize": 20}, False),
-        (10, 10, {}, True),
-    ],
-)
-def test_next_gateway_page(collected, items, data, expected):
-    assert next_gateway_page(collected, items, data) is expected
 
 
 def test_regions_default_to_the_one_region_and_are_deduplicated():
