@@ -748,7 +748,6 @@ class World:
                 "clusters",
                 "gateways",
                 "network_interfaces",
-                "services",
                 "knobs",
                 "meta",
             ),
@@ -778,11 +777,12 @@ class World:
             world._load_interface(raw, _entity_where("network_interfaces", index, raw), held)
         for index, raw in enumerate(top.list("clusters")):
             world._load_cluster(raw, _entity_where("clusters", index, raw))
-        for gateway, raws, where in pending_authorizations:
+        for gateway, raws, _service_raws, where in pending_authorizations:
             for index, raw in enumerate(raws):
                 world._load_authorization(gateway, raw, f"{where}.authorizations[{index}]")
-        for index, raw in enumerate(top.list("services")):
-            world._load_service(raw, _entity_where("services", index, raw))
+        for gateway, _raws, service_raws, where in pending_authorizations:
+            for index, raw in enumerate(service_raws):
+                world._load_service(gateway, raw, f"{where}.{_entity_where('services', index, raw)}")
         meta = doc.get("meta")
         if meta is not None and not isinstance(meta, dict):
             raise WorldError("world.meta: expected a mapping")
@@ -1041,7 +1041,7 @@ class World:
             cluster.nodes.append(Node(instance.id, pool.id, name, nr.str("state", "running")))
         self.clusters[cluster.id] = cluster
 
-    def _load_gateway(self, raw: Any, where: str) -> Tuple[Gateway, List[Any], str]:
+    def _load_gateway(self, raw: Any, where: str) -> Tuple[Gateway, List[Any], List[Any], str]:
         r = _Reader(
             raw,
             where,
@@ -1060,6 +1060,7 @@ class World:
                 "create_timestamp",
                 "tags",
                 "authorizations",
+                "services",
             ),
         )
         vpc = self._vpc(r.str("vpc"), f"{where}.vpc")
@@ -1094,7 +1095,7 @@ class World:
             tags=r.str_map("tags"),
         )
         self.gateways[gateway.id] = gateway
-        return gateway, r.list("authorizations"), where
+        return gateway, r.list("authorizations"), r.list("services"), where
 
     def _managed_group(self, raw: Any, vpc_id: str, where: str) -> str:
         """The gateway's managed group; created in ECS when world.security_groups does not list it."""
@@ -1202,16 +1203,13 @@ class World:
         )
         self.extra_interfaces[eni.id] = eni
 
-    def _load_service(self, raw: Any, where: str) -> None:
+    def _load_service(self, gateway: Gateway, raw: Any, where: str) -> None:
         r = _Reader(
             raw,
             where,
-            ("id", "gateway", "name"),
+            ("id", "name"),
             ("source_type", "namespace", "protocol", "health_status", "ports", "endpoints", "create_timestamp"),
         )
-        gateway = self.gateways.get(r.str("gateway"))
-        if gateway is None:
-            raise WorldError(f"{where}.gateway: {r.str('gateway')!r} is not a gateway in world.gateways")
         service = Service(
             id=self.ids.claim(r.str("id"), where),
             gateway_id=gateway.id,
@@ -1344,7 +1342,6 @@ class World:
         doc["clusters"] = [_dump_cluster(c) for c in self.clusters.values()]
         doc["gateways"] = [self._dump_gateway(g) for g in self.gateways.values()]
         doc["network_interfaces"] = [_dump_interface(e) for e in self.extra_interfaces.values()]
-        doc["services"] = [dump_service(s) for s in self.services.values()]
         doc["knobs"] = self.knobs.to_document()
         if self.meta:
             doc["meta"] = copy.deepcopy(self.meta)
@@ -1380,6 +1377,7 @@ class World:
                 }
                 for a in gw.authorizations
             ],
+            "services": [dump_service(s) for s in self.gateway_services(gw.id)],
         }
 
 
@@ -1444,7 +1442,6 @@ def _dump_interface(eni: NetworkInterface) -> Dict[str, Any]:
 def dump_service(service: Service) -> Dict[str, Any]:
     entry: Dict[str, Any] = {
         "id": service.id,
-        "gateway": service.gateway_id,
         "name": service.name,
         "source_type": service.source_type,
         "namespace": service.namespace,

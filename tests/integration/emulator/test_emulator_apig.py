@@ -81,7 +81,7 @@ def _with_more_gateways(state, count):
     template = state["gateways"][0]
     for index in range(count):
         extra = copy.deepcopy(template)
-        extra.update(id=f"gw-extra-{index:02d}", name=f"extra-{index:02d}", authorizations=[])
+        extra.update(id=f"gw-extra-{index:02d}", name=f"extra-{index:02d}", authorizations=[], services=[])
         extra["security_group"] = {"id": f"sg-gw-extra-{index:02d}", "name": f"managed-{index:02d}", "type": "normal"}
         extra["tags"] = {"team": "blue" if index < 2 else "red"}
         if index % 2:
@@ -210,7 +210,7 @@ def test_cascade_keeps_permissions_another_authorization_still_needs(emulator, a
     """Two gateways on the same vSwitches need the same CIDR rules in an enterprise group."""
     state = emulator.state()
     twin = copy.deepcopy(state["gateways"][0])
-    twin.update(id="gw-twin-hz01", name="twin")
+    twin.update(id="gw-twin-hz01", name="twin", services=[])
     twin["security_group"] = {"id": "sg-gw-twin-hz01", "name": "apig-managed-twin", "type": "normal"}
     state["gateways"].append(twin)
     emulator.put_state(state)

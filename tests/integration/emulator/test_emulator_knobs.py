@@ -231,7 +231,7 @@ def test_page_cap_on_security_groups_and_gateways(emulator, ecs, apig):
     state = emulator.state()
     for index in range(4):
         extra = copy.deepcopy(state["gateways"][0])
-        extra.update(id=f"gw-extra-{index}", name=f"extra-{index}", authorizations=[])
+        extra.update(id=f"gw-extra-{index}", name=f"extra-{index}", authorizations=[], services=[])
         extra["security_group"] = {"id": f"sg-gw-extra-{index}", "name": f"managed-{index}", "type": "normal"}
         state["gateways"].append(extra)
     emulator.put_state(state)

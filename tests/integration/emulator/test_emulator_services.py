@@ -147,8 +147,9 @@ def test_a_bad_service_change_is_refused_and_changes_nothing(emulator, apig, ser
 
 def test_world_file_service_errors_name_the_entry():
     doc = load_world("services.yml").to_document()
-    doc["services"][0]["endpoints"] = [{"network_interface": "eni-nope"}]
-    with pytest.raises(ValueError, match=r"services\[0\] \(svc-web-svc01\).endpoints\[0\].network_interface"):
+    doc["gateways"][0]["services"][0]["endpoints"] = [{"network_interface": "eni-nope"}]
+    where = r"gateways\[0\] \(gw-svc01\).services\[0\] \(svc-web-svc01\).endpoints\[0\].network_interface"
+    with pytest.raises(ValueError, match=where):
         load_world(doc)
     doc = load_world("services.yml").to_document()
     doc["network_interfaces"][0]["secondary_ips"] = ["10.20.1.11"]
@@ -249,7 +250,7 @@ def test_readonly_key_may_read_services_and_enis(emulator, clients):
 def test_state_round_trip_keeps_services_enis_and_knobs(emulator):
     emulator.set_knobs(service_address_form="ip")
     state = emulator.state()
-    assert [s["id"] for s in state["services"]][:1] == ["svc-web-svc01"]
+    assert [s["id"] for s in state["gateways"][0]["services"]][:1] == ["svc-web-svc01"]
     assert [e["id"] for e in state["network_interfaces"]] == ["eni-terway-a-svc01", "eni-terway-b-svc01"]
     emulator.put_state(state)
     assert emulator.state() == state
