@@ -11,10 +11,11 @@ A request goes through, in order:
    Unknown version: 400 ``InvalidVersion``; unknown action, or an action on the wrong path:
    404 ``InvalidAction.NotFound``.
 4. Authentication (``signing.Verifier``), then the key's ``allowed_actions`` (403).
-5. Faults (``faults.Faults``): latency, throttling, failures, hangs, dropped connections.
+5. Faults (``faults.Faults``): latency, throttling (per action, or per read/write class: rate
+   limits), failures, hangs, dropped connections.
 6. The operation runs under one lock on the world, and the answer is rendered in the product's
-   shape. A bug in a handler answers 500 ``InternalError`` (JSON) and prints the traceback to
-   stderr, never to the client.
+   shape; a ``malform`` fault then drops or retypes one field of it. A bug in a handler answers
+   500 ``InternalError`` (JSON) and prints the traceback to stderr, never to the client.
 
 Every SDK call is appended to the call log (``GET /_emulator/calls``), secrets scrubbed.
 

@@ -3,8 +3,10 @@
 """The emulated cloud: its model, the world file (YAML) that describes it, and how it changes.
 
 A world is one account seen from one set of regions: access keys, VPCs with vSwitches,
-security groups with their permissions (ECS "rules"), ECS instances, ACK clusters with node pools
-and nodes, and APIG gateways with their security-group authorizations. ``World.from_document``
+security groups with their permissions (ECS "rules"), ECS instances and their network interfaces
+(each instance's primary ENI, plus secondary ENIs such as Terway's), ACK clusters with node pools
+and nodes, and APIG gateways with their security-group authorizations and their services. The
+``knobs`` (``Knobs``) select readings of the real API that its documentation leaves open. ``World.from_document``
 validates a world file and names the offending entry in every error (``WorldError``);
 ``World.to_document`` writes the same format back, so ``GET /_emulator/state`` can be edited and
 ``PUT`` again. The format is documented in README.md next to this file.
@@ -502,6 +504,18 @@ def _cidr(value: str, where: str) -> ipaddress.IPv4Network:
         raise WorldError(f"{where}: {value!r} is not an IPv4 CIDR block ({exc})") from None
 
 
+def _check_addresses(ips: List[str], vsw: VSwitch, where: str) -> None:
+    """Each address is an IPv4 address inside the vSwitch's CIDR block."""
+    network = ipaddress.IPv4Network(vsw.cidr)
+    for ip in ips:
+        try:
+            inside = ipaddress.IPv4Address(ip) in network
+        except ValueError:
+            raise WorldError(f"{where}: {ip!r} is not an IPv4 address") from None
+        if not inside:
+            raise WorldError(f"{where}: {ip} is not inside vSwitch {vsw.id} ({vsw.cidr})")
+
+
 def _entity_where(collection: str, index: int, raw: Any) -> str:
     ident = raw.get("id") if isinstance(raw, dict) else None
     return f"{collection}[{index}]" + (f" ({ident})" if ident else "")
@@ -866,6 +880,10 @@ class World:
             raise WorldError(f"{where}: vSwitch {vsw_id!r} belongs to {vsw.vpc_id}, not {vpc_id}")
         return vsw
 
+    def _placement(self, vsw: VSwitch) -> Dict[str, str]:
+        """Where a resource on ``vsw`` lives: the fields instances and ENIs share."""
+        return {"vpc_id": vsw.vpc_id, "vswitch_id": vsw.id, "zone": vsw.zone, "region": self.vpcs[vsw.vpc_id].region}
+
     def _group(self, group_id: str, vpc_id: Optional[str], where: str) -> SecurityGroup:
         group = self.security_groups.get(group_id)
         if group is None:
@@ -961,21 +979,11 @@ class World:
         for group_id in group_ids:
             self._group(group_id, vsw.vpc_id, f"{where}.security_groups")
         ips = r.str_list("private_ips", [])
-        network = ipaddress.IPv4Network(vsw.cidr)
-        for ip in ips:
-            try:
-                inside = ipaddress.IPv4Address(ip) in network
-            except ValueError:
-                raise WorldError(f"{where}.private_ips: {ip!r} is not an IPv4 address") from None
-            if not inside:
-                raise WorldError(f"{where}.private_ips: {ip} is not inside vSwitch {vsw.id} ({vsw.cidr})")
+        _check_addresses(ips, vsw, f"{where}.private_ips")
         instance = Instance(
             id=self.ids.claim(r.str("id"), where),
             name=r.str("name", ""),
-            vpc_id=vsw.vpc_id,
-            vswitch_id=vsw.id,
-            zone=vsw.zone,
-            region=self.vpcs[vsw.vpc_id].region,
+            **self._placement(vsw),
             security_group_ids=group_ids,
             private_ips=ips,
             tags=r.str_map("tags"),
@@ -1176,24 +1184,15 @@ class World:
         if instance is not None and instance.vpc_id != vsw.vpc_id:
             raise WorldError(f"{where}.instance: {instance.id} is in {instance.vpc_id}, the ENI in {vsw.vpc_id}")
         ips = [r.str("primary_ip")] + r.str_list("secondary_ips", [])
-        network = ipaddress.IPv4Network(vsw.cidr)
+        _check_addresses(ips, vsw, where)
         for ip in ips:
-            try:
-                inside = ipaddress.IPv4Address(ip) in network
-            except ValueError:
-                raise WorldError(f"{where}: {ip!r} is not an IPv4 address") from None
-            if not inside:
-                raise WorldError(f"{where}: {ip} is not inside vSwitch {vsw.id} ({vsw.cidr})")
             if ip in held:
                 raise WorldError(f"{where}: {ip} is already held by an instance or another ENI")
             held.add(ip)
         eni = NetworkInterface(
             id=self.ids.claim(r.str("id"), where),
             name=r.str("name", ""),
-            vpc_id=vsw.vpc_id,
-            vswitch_id=vsw.id,
-            zone=vsw.zone,
-            region=self.vpcs[vsw.vpc_id].region,
+            **self._placement(vsw),
             security_group_ids=group_ids,
             primary_ip=ips[0],
             secondary_ips=ips[1:],

@@ -9,9 +9,7 @@ import copy
 import pytest
 from alibabacloud_apig20240327 import models as apig_models
 from alibabacloud_ecs20140526 import models as ecs_models
-from alibabacloud_tea_openapi import utils_models
 from alibabacloud_tea_openapi.exceptions import ClientException
-from darabonba.runtime import RuntimeOptions
 
 GW = "gw-demo-hz01"
 GW_GROUP = "sg-gw-demo-hz01"
@@ -323,21 +321,10 @@ def test_writes_to_a_gateway_being_deleted_are_409(emulator, apig, expect_api_er
     expect_api_error(lambda: add(apig, SG1, ["80/80"]), 409, "Conflict.GatewayIsDeleted")
 
 
-def test_cascading_delete_must_be_a_boolean(clients, expect_api_error):
-    params = utils_models.Params(
-        action="DeleteGatewaySecurityGroupRule",
-        version="2024-03-27",
-        protocol="HTTP",
-        pathname=f"/v1/gateways/{GW}/security-group-rules/gsgr-any",
-        method="DELETE",
-        auth_type="AK",
-        style="ROA",
-        req_body_type="json",
-        body_type="json",
-    )
-    request = utils_models.OpenApiRequest(query={"cascadingDelete": "maybe"})
+def test_cascading_delete_must_be_a_boolean(apig_raw, expect_api_error):
+    path = f"/v1/gateways/{GW}/security-group-rules/gsgr-any"
     expect_api_error(
-        lambda: clients.apig().call_api(params, request, RuntimeOptions()),
+        lambda: apig_raw("DeleteGatewaySecurityGroupRule", "DELETE", path, {"cascadingDelete": "maybe"}),
         400,
         "InvalidParameter",
         "cascadingDelete",

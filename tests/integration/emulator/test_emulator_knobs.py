@@ -11,9 +11,7 @@ import pytest
 from alibabacloud_apig20240327 import models as apig_models
 from alibabacloud_cs20151215 import models as cs_models
 from alibabacloud_ecs20140526 import models as ecs_models
-from alibabacloud_tea_openapi import utils_models as open_api_util_models
 from alibabacloud_tea_openapi.exceptions import ThrottlingException
-from darabonba.runtime import RuntimeOptions
 from emulator.world import load_world
 
 GW = "gw-demo-hz01"
@@ -253,28 +251,18 @@ def test_page_cap_on_security_group_attribute(emulator, ecs):
 # -- malform ----------------------------------------------------------------------------------
 
 
-def raw_list(apig):
-    """The answer body as the SDK's own call_api returns it, before its typed model reads it."""
-    params = open_api_util_models.Params(
-        action="ListGatewayAuthorizedSecurityGroupRules",
-        version="2024-03-27",
-        protocol="HTTPS",
-        pathname=f"/v1/gateways/{GW}/authorized-security-groups-rules",
-        method="GET",
-        auth_type="AK",
-        style="ROA",
-        req_body_type="json",
-        body_type="json",
-    )
-    return apig.call_api(params, open_api_util_models.OpenApiRequest(headers={}), RuntimeOptions())["body"]
+def raw_list(apig_raw):
+    """The answer body before the SDK's typed model reads it."""
+    path = f"/v1/gateways/{GW}/authorized-security-groups-rules"
+    return apig_raw("ListGatewayAuthorizedSecurityGroupRules", "GET", path)["body"]
 
 
-def test_malform_drops_the_list_items_once(emulator, apig):
+def test_malform_drops_the_list_items_once(emulator, apig, apig_raw):
     add(apig)
     rule = {"action": "ListGatewayAuthorizedSecurityGroupRules", "malform": "data.items", "times": 1}
     emulator.set_faults([rule])
-    assert raw_list(apig)["data"] == {}
-    assert len(raw_list(apig)["data"]["items"]) == 1  # once only
+    assert raw_list(apig_raw)["data"] == {}
+    assert len(raw_list(apig_raw)["data"]["items"]) == 1  # once only
     emulator.set_faults([rule])
     assert listed(apig) == []  # the SDK's typed model reads a missing "items" as an empty list
     assert emulator.faults()[0]["remaining"] == 0
