@@ -20,7 +20,16 @@ ListGatewayAuthorizedSecurityGroupRules    GET     /v1/gateways/{gatewayId}/auth
                                                    (sic: "groups-rules"; no paging)
 ListGatewayAuthorizableSecurityGroups      GET     /v1/gateways/{gatewayId}/authorizable-security-groups
                                                    ?csClusterId limits the answer to that ACK cluster's groups
+ListServices                               GET     /v1/services ?gatewayId name sourceType sourceTypes
+                                                   resourceGroupId pageNumber pageSize (1-100, default 10)
+GetService                                 GET     /v1/services/{serviceId}
+DescribeRegions                            POST    /v1/regions (the regions where APIG is offered: the world's)
 =========================================  ======  =========================================================
+
+Knobs (``world.Knobs``) change some answers: ``list_lag_ms`` (the authorized list shows writes
+late), ``duplicate_adds`` (refuse, accept or ignore an add of an authorized range),
+``empty_source_security_group_id``, ``page_cap`` (ListGateways and ListServices pages) and
+``service_address_form`` (``ip:port`` addresses, or bare IPs with the ports in ``ports``).
 
 Add and Delete return no ``data``: Add gives back no rule id, so a caller re-lists and matches on
 ``securityGroupId`` + ``portRange``. What an authorization does in ECS is modelled in
@@ -73,6 +82,7 @@ VERSION = "2024-03-27"
 STYLE = "apig"
 NO_PERMISSION = (403, "NoPermission", "You are not authorized to perform this action: {auth_action}.")
 MAX_PAGE_SIZE = 100
+WRITES = ("AddGatewaySecurityGroupRule", "DeleteGatewaySecurityGroupRule")
 
 
 def host(region: str) -> str:
@@ -154,7 +164,7 @@ def get_gateway(world: World, call: Call) -> Dict[str, Any]:
 def list_gateways(world: World, call: Call) -> Dict[str, Any]:
     """Filters combine with AND: ``name`` exact, ``keyword`` a case-insensitive part of name or id."""
     page_number = call.int("pageNumber", 1)
-    page_size = call.int("pageSize", 10, maximum=MAX_PAGE_SIZE)
+    page_size = world.knobs.cap(call.int("pageSize", 10, maximum=MAX_PAGE_SIZE))
     name, keyword = call.str("name"), (call.str("keyword") or "").lower()
     wanted_tags = _tag_filter(call)
     exact = {
@@ -238,14 +248,7 @@ def add_gateway_security_group_rule(world: World, call: Call) -> None:
             f"Specified security group and source group are not in the same VPC "
             f"({group.id} is in {group.vpc_id}, gateway {gateway.id} in {gateway.vpc_id}).",
         )
-    for port_range in port_ranges:
-        if any(a.security_group_id == group.id and a.port_range == port_range for a in gateway.authorizations):
-            raise ApiError(
-                409,
-                "Conflict.SecurityGroupRuleExists",
-                f"The security group rule for {group.id} on port range {port_range} already exists "
-                f"in gateway {gateway.id}.",
-            )
+    port_ranges = _new_ranges(world, gateway, group.id, port_ranges)
     wanted = [p for r in port_ranges for p in world.authorization_permissions(gateway, group, r)]
     new = world.missing_permissions(group, wanted)
     if len(group.permissions) + len(new) > group.rule_quota:
@@ -258,6 +261,24 @@ def add_gateway_security_group_rule(world: World, call: Call) -> None:
     for port_range in port_ranges:
         world.authorize(gateway, group, port_range, description)
     return None
+
+
+def _new_ranges(world: World, gateway: Gateway, group_id: str, port_ranges: List[str]) -> List[str]:
+    """The ranges to create, by the duplicate_adds knob: ``refuse`` answers 409 for a range already
+    authorized for the group, ``accept`` creates every range again, ``ignore`` skips those ranges."""
+    mode = world.knobs.duplicate_adds
+    if mode == "accept":
+        return port_ranges
+    authorized = {a.port_range for a in gateway.authorizations if a.security_group_id == group_id}
+    for port_range in port_ranges:
+        if port_range in authorized and mode == "refuse":
+            raise ApiError(
+                409,
+                "Conflict.SecurityGroupRuleExists",
+                f"The security group rule for {group_id} on port range {port_range} already exists "
+                f"in gateway {gateway.id}.",
+            )
+    return [r for r in port_ranges if r not in authorized]
 
 
 def _port_ranges(value: Any) -> List[str]:
@@ -296,15 +317,16 @@ def delete_gateway_security_group_rule(world: World, call: Call) -> None:
 
 def list_gateway_authorized_security_group_rules(world: World, call: Call) -> Dict[str, Any]:
     gateway = _gateway(world, call)
+    source = "" if world.knobs.empty_source_security_group_id else gateway.security_group_id
     items = []
-    for entry in gateway.authorizations:
+    for entry in world.listed_authorizations(gateway):
         group = world.security_groups.get(entry.security_group_id)
         items.append(
             {
                 "securityGroupRuleId": entry.id,
                 "securityGroupId": entry.security_group_id,
                 "securityGroupName": group.name if group else "",
-                "sourceSecurityGroupId": gateway.security_group_id,
+                "sourceSecurityGroupId": source,
                 "portRange": entry.port_range,
                 "ipProtocol": "TCP",
                 "authCidrs": list(entry.auth_cidrs),
@@ -341,6 +363,93 @@ def describe_regions(world: World, call: Call) -> List[Dict[str, str]]:
     return [{"regionId": region, "localName": region} for region in world.regions]
 
 
+# -- services -----------------------------------------------------------------------------------
+
+
+def list_services(world: World, call: Call) -> Dict[str, Any]:
+    """Services in world order; ``gatewayId`` (unknown: 404), ``name`` exact, ``sourceType`` or
+    ``sourceTypes`` (comma list), ``resourceGroupId`` (the gateway's) filter with AND."""
+    page_number = call.int("pageNumber", 1)
+    page_size = world.knobs.cap(call.int("pageSize", 10, maximum=MAX_PAGE_SIZE))
+    gateway_id = call.str("gatewayId")
+    if gateway_id is not None and gateway_id not in world.gateways:
+        raise ApiError(404, "NotFound.GatewayNotFound", f"The gateway {gateway_id} does not exist.")
+    name, group = call.str("name"), call.str("resourceGroupId")
+    types = {t.strip() for t in (call.str("sourceTypes") or "").split(",") if t.strip()}
+    if call.str("sourceType"):
+        types.add(call.str("sourceType"))
+    found = [
+        s
+        for s in world.gateway_services(gateway_id)
+        if (name is None or s.name == name)
+        and (not types or s.source_type in types)
+        and (group is None or world.gateways[s.gateway_id].resource_group_id == group)
+    ]
+    start = (page_number - 1) * page_size
+    items = [_service(world, s) for s in found[start : start + page_size]]
+    return {"items": items, "pageNumber": page_number, "pageSize": page_size, "totalSize": len(found)}
+
+
+def get_service(world: World, call: Call) -> Dict[str, Any]:
+    service = world.services.get(call.path["serviceId"])
+    if service is None:
+        raise ApiError(404, "NotFound.ServiceNotFound", f"The service {call.path['serviceId']} does not exist.")
+    return _service(world, service)
+
+
+def _address(host: str, port: Optional[int]) -> str:
+    """``ip:port`` (``[ipv6]:port``), or the bare host when ``port`` is None."""
+    if port is None:
+        return host
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
+def _service_addresses(world: World, endpoints: List[Any]) -> List[str]:
+    """By the service_address_form knob: one ``ip:port`` per endpoint port, or each host once."""
+    result: List[str] = []
+    for endpoint in endpoints:
+        host = world.endpoint_host(endpoint)
+        if world.knobs.service_address_form == "ip":
+            candidates = [_address(host, None)]
+        else:
+            candidates = [_address(host, port) for port in endpoint.ports]
+        result.extend(a for a in candidates if a not in result)
+    return result
+
+
+def _service(world: World, service: Any) -> Dict[str, Any]:
+    unhealthy = [e for e in service.endpoints if not e.healthy]
+    health = service.health_status or ("Unhealthy" if unhealthy else "Healthy")
+    return {
+        "serviceId": service.id,
+        "name": service.name,
+        "gatewayId": service.gateway_id,
+        "sourceType": service.source_type,
+        "namespace": service.namespace,
+        "groupName": "",
+        "protocol": service.protocol,
+        "addresses": _service_addresses(world, service.endpoints),
+        "ports": [{"name": p.name, "port": p.port, "protocol": p.protocol} for p in service.ports],
+        "healthStatus": health,
+        "unhealthyEndpoints": _service_addresses(world, unhealthy),
+        "outlierEndpoints": [],
+        "healthCheck": {
+            "enable": True,
+            "protocol": "TCP",
+            "interval": 2,
+            "timeout": 2,
+            "healthyThreshold": 2,
+            "unhealthyThreshold": 3,
+        },
+        "dnsServers": [],
+        "labelDetails": [],
+        "versions": [],
+        "resourceGroupId": world.gateways[service.gateway_id].resource_group_id,
+        "createTimestamp": service.create_timestamp,
+        "updateTimestamp": service.create_timestamp,
+    }
+
+
 ROUTES = (
     ("GET", "/v1/gateways", "ListGateways", list_gateways),
     ("GET", "/v1/gateways/{gatewayId}", "GetGateway", get_gateway),
@@ -369,4 +478,6 @@ ROUTES = (
         list_gateway_authorizable_security_groups,
     ),
     ("POST", "/v1/regions", "DescribeRegions", describe_regions),
+    ("GET", "/v1/services", "ListServices", list_services),
+    ("GET", "/v1/services/{serviceId}", "GetService", get_service),
 )

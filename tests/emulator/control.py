@@ -21,6 +21,12 @@ GET        /_emulator/state           the world in world-file format (JSON; ``?f
 PUT        /_emulator/state           replace the world with a posted world document (JSON or
                                       YAML); the world file itself is not touched, so a reset
                                       returns to it
+GET        /_emulator/knobs           ``{"knobs": {...}}``: every knob now in force
+POST       /_emulator/knobs           set the knobs the posted object names (others unchanged)
+DELETE     /_emulator/knobs           every knob back to its default
+POST       /_emulator/services/{id}   change a service at run time (``World.change_service``):
+                                      ``{"move_port": {"from": 8080, "to": 8081}}``, ``ports``,
+                                      ``endpoints``, ``health_status``; answers ``{"service"}``
 =========  =========================  =======================================================
 
 Errors answer ``{"error": "..."}`` with 400 (bad input), 404 (no such endpoint) or 405.
@@ -30,11 +36,14 @@ from __future__ import annotations
 
 from typing import Any
 from urllib.parse import parse_qsl
+from urllib.parse import unquote
 
 from .faults import FaultRuleError
 from .protocol import HttpResponse
+from .world import Knobs
 from .world import WorldError
 from .world import dump_document
+from .world import dump_service
 from .world import read_document
 
 ENDPOINTS = {
@@ -43,12 +52,17 @@ ENDPOINTS = {
     "faults": ("GET", "POST", "DELETE"),
     "reset": ("POST",),
     "state": ("GET", "PUT"),
+    "knobs": ("GET", "POST", "DELETE"),
+    "services/": ("POST",),
 }
 
 
 def handle(emulator: Any, request: Any) -> Any:
     name = request.raw_path[len("/_emulator") :].strip("/")
     query = dict(parse_qsl(request.raw_query))
+    if name.startswith("services/") and name != "services/":
+        query["service_id"] = unquote(name[len("services/") :])
+        name = "services/"
     if name not in ENDPOINTS:
         return HttpResponse(404, {"error": f"no control endpoint /_emulator/{name}", "endpoints": sorted(ENDPOINTS)})
     if request.method not in ENDPOINTS[name]:
@@ -57,6 +71,8 @@ def handle(emulator: Any, request: Any) -> Any:
         return _dispatch(emulator, request, name, query, HttpResponse)
     except (WorldError, FaultRuleError) as exc:
         return HttpResponse(400, {"error": str(exc)})
+    except LookupError as exc:
+        return HttpResponse(404, {"error": str(exc)})
 
 
 def _dispatch(emulator: Any, request: Any, name: str, query: dict, response: Any) -> Any:
@@ -86,6 +102,17 @@ def _dispatch(emulator: Any, request: Any, name: str, query: dict, response: Any
     if name == "reset":
         emulator.reset()
         return response(200, {"reset": True})
+    if name == "knobs":
+        with emulator.lock:
+            if method == "POST":
+                emulator.world.knobs.update(_payload(request, "knobs"))
+            elif method == "DELETE":
+                emulator.world.knobs = Knobs()
+            return response(200, {"knobs": emulator.world.knobs.to_document()})
+    if name == "services/":
+        with emulator.lock:
+            service = emulator.world.change_service(query["service_id"], _payload(request, "service change"))
+            return response(200, {"service": dump_service(service)})
     if method == "PUT":
         emulator.replace_world(_payload(request, "state"))
         return response(200, {"replaced": True})

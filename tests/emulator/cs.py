@@ -22,6 +22,9 @@ they drift apart when someone edits an instance, which is why callers look at bo
 
 Errors: unknown cluster 404 ``ErrorClusterNotFound``; unknown ``nodepool_id`` 404
 ``ErrorNodePoolNotFound``; a bad page parameter 400 ``InvalidParameter``.
+
+With the ``page_cap`` knob, DescribeClusterNodes answers at most that many nodes a page, and its
+``page.page_size`` says so (pages are cut at that size: page N starts at (N-1) * the capped size).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ VERSION = "2015-12-15"
 STYLE = "cs"
 NO_PERMISSION = (403, "NoPermission", "You are not authorized to perform this action: {auth_action}.")
 MAX_PAGE_SIZE = 100
+WRITES = ()
 CREATED = "2025-01-06T16:00:00+08:00"
 
 
@@ -139,7 +143,7 @@ def _node_pool(cluster: Cluster, pool: NodePool) -> Dict[str, Any]:
 def describe_cluster_nodes(world: World, call: Call) -> Dict[str, Any]:
     cluster = _cluster(world, call)
     page_number = call.int("pageNumber", 1)
-    page_size = call.int("pageSize", 10, maximum=MAX_PAGE_SIZE)
+    page_size = world.knobs.cap(call.int("pageSize", 10, maximum=MAX_PAGE_SIZE))
     pool_id = call.str("nodepool_id")
     if pool_id is not None and cluster.node_pool(pool_id) is None:
         raise ApiError(404, "ErrorNodePoolNotFound", f"The node pool {pool_id} does not exist in cluster {cluster.id}.")

@@ -19,7 +19,18 @@ DescribeSecurityGroups             RegionId, SecurityGroupIds (JSON array, at mo
 DescribeSecurityGroupAttribute     RegionId, SecurityGroupId (required), Direction
                                    (ingress|egress|all), NicType, MaxResults (10-1000, default
                                    500) + NextToken
+DescribeNetworkInterfaces          RegionId, VpcId, VSwitchId, InstanceId, SecurityGroupId, Type
+                                   (Primary|Secondary), Status, PrimaryIpAddress,
+                                   PrivateIpAddress.N and NetworkInterfaceId.N (repeated keys, N
+                                   1-100), MaxResults (below 10 reads as 10, above 500 as 500) +
+                                   NextToken, or the legacy PageNumber/PageSize
 =================================  ===============================================================
+
+DescribeNetworkInterfaces, as the SDK documents it: ``PrivateIpAddress.N`` matches an ENI's
+secondary private IPs and ``SecurityGroupId`` matches secondary ENIs (primary ENIs are found with
+DescribeInstances); the ``eni_filters_match_primary`` knob makes both match primary ENIs and
+primary IPs too. Secondary IPs are listed in ``PrivateIpSets``. The ``page_cap`` knob caps every
+paged answer here (the page holds at most that many items, whatever was asked).
 
 Paging of the first two: ``MaxResults`` (default 10; above 100 reads as 100) with ``NextToken``
 (the answer's ``NextToken`` is empty on the last page) when either is given; otherwise the
@@ -46,6 +57,7 @@ from .protocol import ApiError
 from .protocol import Call
 from .protocol import invalid_parameter
 from .world import Instance
+from .world import NetworkInterface
 from .world import Permission
 from .world import SecurityGroup
 from .world import World
@@ -60,6 +72,8 @@ NO_PERMISSION = (
 )
 MAX_IDS = 100
 MAX_TAGS = 20
+MAX_ENI_RESULTS = 500
+WRITES = ()
 _TAG_RE = re.compile(r"^Tag\.([0-9]+)\.(Key|Value)$")
 
 
@@ -124,12 +138,17 @@ def _offset(action: str, token: str) -> int:
     return offset
 
 
-def _token_page(call: Call, items: Sequence[Any], default: int, low: int, high: int, clamp: bool) -> Tuple[list, dict]:
+def _token_page(
+    world: World, call: Call, items: Sequence[Any], default: int, low: int, high: int, clamp: bool, floor: int = 1
+) -> Tuple[list, dict]:
+    """``clamp``: a MaxResults above ``high`` reads as ``high`` and one below ``floor`` as ``floor``
+    (else out of [low, high] is 400 InvalidParameter); then the page_cap knob caps the size."""
     raw = call.str("MaxResults")
     if raw is not None and clamp:
-        size = min(call.int("MaxResults", default, minimum=low), high)
+        size = min(max(call.int("MaxResults", default, minimum=low), floor), high)
     else:
         size = call.int("MaxResults", default, minimum=low, maximum=high)
+    size = world.knobs.cap(size)
     token = call.str("NextToken")
     offset = _offset(call.action, token) if token else 0
     page = list(items[offset : offset + size])
@@ -137,12 +156,12 @@ def _token_page(call: Call, items: Sequence[Any], default: int, low: int, high: 
     return page, {"NextToken": _token(call.action, end) if end < len(items) else "", "TotalCount": len(items)}
 
 
-def _page(call: Call, items: Sequence[Any]) -> Tuple[list, dict]:
+def _page(world: World, call: Call, items: Sequence[Any], high: int = MAX_IDS, floor: int = 1) -> Tuple[list, dict]:
     """MaxResults/NextToken paging when asked for, else the legacy PageNumber/PageSize."""
     if call.str("MaxResults") is not None or call.str("NextToken") is not None:
-        return _token_page(call, items, default=10, low=1, high=MAX_IDS, clamp=True)
+        return _token_page(world, call, items, default=10, low=1, high=high, clamp=True, floor=floor)
     number = call.int("PageNumber", 1)
-    size = call.int("PageSize", 10, maximum=MAX_IDS)
+    size = world.knobs.cap(call.int("PageSize", 10, maximum=high))
     start = (number - 1) * size
     page = list(items[start : start + size])
     return page, {"PageNumber": number, "PageSize": size, "TotalCount": len(items)}
@@ -182,17 +201,23 @@ def describe_instances(world: World, call: Call) -> Dict[str, Any]:
         if not _matches_tags(instance.tags, wanted_tags):
             continue
         found.append(instance)
-    page, paging = _page(call, found)
+    page, paging = _page(world, call, found)
     result = {"Instances": {"Instance": [_instance(world, i) for i in page]}}
     result.update(paging)
     return result
 
 
+def _mac(ident: str) -> str:
+    digest = hashlib.sha256(ident.encode()).hexdigest()
+    return ":".join(["00", "16", "3e"] + [digest[i : i + 2] for i in (0, 2, 4)])
+
+
+def _ip_sets(eni: NetworkInterface) -> Dict[str, Any]:
+    return {"PrivateIpSet": [{"PrivateIpAddress": ip, "Primary": index == 0} for index, ip in enumerate(eni.ips())]}
+
+
 def _instance(world: World, instance: Instance) -> Dict[str, Any]:
-    eni = "eni-" + hashlib.sha256(instance.id.encode()).hexdigest()[:20]
-    mac = ":".join(
-        ["00", "16", "3e"] + [hashlib.sha256(instance.id.encode()).hexdigest()[i : i + 2] for i in (0, 2, 4)]
-    )
+    enis = [world.primary_interface(instance)] + world.interfaces_of(instance.id)
     return {
         "InstanceId": instance.id,
         "InstanceName": instance.name,
@@ -216,17 +241,13 @@ def _instance(world: World, instance: Instance) -> Dict[str, Any]:
         "NetworkInterfaces": {
             "NetworkInterface": [
                 {
-                    "NetworkInterfaceId": eni,
-                    "Type": "Primary",
-                    "MacAddress": mac,
-                    "PrimaryIpAddress": instance.private_ips[0],
-                    "PrivateIpSets": {
-                        "PrivateIpSet": [
-                            {"PrivateIpAddress": ip, "Primary": index == 0}
-                            for index, ip in enumerate(instance.private_ips)
-                        ]
-                    },
+                    "NetworkInterfaceId": eni.id,
+                    "Type": eni.type,
+                    "MacAddress": _mac(eni.instance_id if eni.type == "Primary" else eni.id),
+                    "PrimaryIpAddress": eni.primary_ip,
+                    "PrivateIpSets": _ip_sets(eni),
                 }
+                for eni in enis
             ]
         },
         "PublicIpAddress": {"IpAddress": []},
@@ -264,7 +285,7 @@ def describe_security_groups(world: World, call: Call) -> Dict[str, Any]:
         if not _matches_tags(group.tags, wanted_tags):
             continue
         found.append(group)
-    page, paging = _page(call, found)
+    page, paging = _page(world, call, found)
     result: Dict[str, Any] = {"RegionId": region, "SecurityGroups": {"SecurityGroup": [_group(world, g) for g in page]}}
     result.update(paging)
     return result
@@ -312,7 +333,7 @@ def describe_security_group_attribute(world: World, call: Call) -> Dict[str, Any
         for p in group.permissions
         if (direction == "all" or p.direction == direction) and (nic_type is None or p.nic_type == nic_type)
     ]
-    page, paging = _token_page(call, permissions, default=500, low=10, high=1000, clamp=False)
+    page, paging = _token_page(world, call, permissions, default=500, low=10, high=1000, clamp=False)
     return {
         "RegionId": region,
         "SecurityGroupId": group.id,
@@ -360,8 +381,95 @@ def _permission(world: World, p: Permission) -> Dict[str, str]:
     }
 
 
+# -- DescribeNetworkInterfaces -------------------------------------------------------------------
+
+
+def _repeated(call: Call, name: str) -> Optional[set]:
+    """``Name.N`` values (N 1-100), as the SDK flattens a list parameter; None when none is given."""
+    pattern = re.compile(rf"^{re.escape(name)}\.([0-9]+)$")
+    found = {}
+    for key, value in call.params.items():
+        match = pattern.match(key)
+        if match and value:
+            if not 1 <= int(match.group(1)) <= MAX_IDS:
+                raise invalid_parameter(key, value, f"N runs from 1 to {MAX_IDS}")
+            found[int(match.group(1))] = value
+    return set(found.values()) if found else None
+
+
+def describe_network_interfaces(world: World, call: Call) -> Dict[str, Any]:
+    region = _region(world, call)
+    private_ips = _repeated(call, "PrivateIpAddress")
+    eni_ids = _repeated(call, "NetworkInterfaceId")
+    eni_type = call.str("Type")
+    if eni_type is not None and eni_type not in ("Primary", "Secondary"):
+        raise invalid_parameter("Type", eni_type, "expected Primary or Secondary")
+    exact = {
+        "vpc_id": call.str("VpcId"),
+        "vswitch_id": call.str("VSwitchId"),
+        "instance_id": call.str("InstanceId"),
+        "primary_ip": call.str("PrimaryIpAddress"),
+        "type": eni_type,
+        "status": call.str("Status"),
+    }
+    group_id = call.str("SecurityGroupId")
+    also_primary = world.knobs.eni_filters_match_primary
+    found = []
+    for eni in world.network_interfaces():
+        if eni.region != region or (eni_ids is not None and eni.id not in eni_ids):
+            continue
+        if any(value is not None and getattr(eni, attr) != value for attr, value in exact.items()):
+            continue
+        if group_id is not None and (
+            group_id not in eni.security_group_ids or (eni.type == "Primary" and not also_primary)
+        ):
+            continue
+        if private_ips is not None and not private_ips.intersection(eni.ips() if also_primary else eni.secondary_ips):
+            continue
+        found.append(eni)
+    page, paging = _page(world, call, found, high=MAX_ENI_RESULTS, floor=10)
+    result = {"NetworkInterfaceSets": {"NetworkInterfaceSet": [_network_interface(world, e) for e in page]}}
+    result.update(paging)
+    return result
+
+
+def _network_interface(world: World, eni: NetworkInterface) -> Dict[str, Any]:
+    group = world.security_groups[eni.security_group_ids[0]] if eni.security_group_ids else None
+    item = {
+        "NetworkInterfaceId": eni.id,
+        "NetworkInterfaceName": eni.name,
+        "Description": "",
+        "Type": eni.type,
+        "Status": eni.status,
+        "InstanceId": eni.instance_id,
+        "VpcId": eni.vpc_id,
+        "VSwitchId": eni.vswitch_id,
+        "ZoneId": eni.zone,
+        "MacAddress": _mac(eni.instance_id if eni.type == "Primary" else eni.id),
+        "PrivateIpAddress": eni.primary_ip,
+        "PrivateIpSets": _ip_sets(eni),
+        "SecurityGroupIds": {"SecurityGroupId": list(eni.security_group_ids)},
+        "Ipv6Sets": {"Ipv6Set": []},
+        "Ipv4PrefixSets": {"Ipv4PrefixSet": []},
+        "Ipv6PrefixSets": {"Ipv6PrefixSet": []},
+        "Tags": {"Tag": []},
+        "ResourceGroupId": "",
+        "OwnerId": "1000000000000000",
+        "ServiceManaged": bool(group and group.service_managed),
+        "DeleteOnRelease": eni.type == "Primary",
+        "SourceDestCheck": False,
+        "QueueNumber": 1,
+        "NetworkInterfaceTrafficMode": "Standard",
+        "CreationTime": eni.creation_time,
+    }
+    if eni.instance_id:
+        item["Attachment"] = {"InstanceId": eni.instance_id, "DeviceIndex": 0 if eni.type == "Primary" else 1}
+    return item
+
+
 ACTIONS = {
     "DescribeInstances": describe_instances,
     "DescribeSecurityGroups": describe_security_groups,
     "DescribeSecurityGroupAttribute": describe_security_group_attribute,
+    "DescribeNetworkInterfaces": describe_network_interfaces,
 }

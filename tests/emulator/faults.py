@@ -6,6 +6,9 @@ Rules are posted as a JSON list to ``/_emulator/faults`` (replacing the current 
 names the calls it applies to and exactly one fault::
 
     {"action": "AddGatewaySecurityGroupRule" | "*", "product": "apig" | "ecs" | "cs" (optional),
+     "calls": "read" | "write" (optional: only reads, or only writes, i.e. Add/Delete
+                                        GatewaySecurityGroupRule; with "*" and a throttle this
+                                        is a rate limit on writes or on reads),
      one of:
        "latency_ms": N                  add N ms before answering
        "throttle_after_per_second": R   more than R calls in any one-second window answer
@@ -19,10 +22,16 @@ names the calls it applies to and exactly one fault::
                                         process it normally (a client with a shorter read timeout
                                         has given up by then: the classic ambiguous timeout)
        "drop_connection": true          close the socket without any answer
+       "malform": "data.items"          answer normally, but without that field of the answer
+                                        body; with "value": V the field is set to V instead
+                                        (retyped). The path is dotted keys; "*" is every item
+                                        of a list, a number one item ("data.items.*.
+                                        securityGroupId", "Instances"). The operation runs.
      "times": N (optional)              the rule fires N times, then stays listed, exhausted}
 
 Faults apply after authentication (a refused signature is never throttled) and before the
-operation runs, so a failed call changes nothing, except ``hang_seconds``, whose call completes.
+operation runs, so a failed call changes nothing, except ``hang_seconds``, whose call completes,
+and ``malform``, which alters the answer of a call that ran.
 Latency rules add up; of the other rules, the first in list order that fires decides the call.
 """
 
@@ -38,7 +47,8 @@ from typing import List
 from typing import Optional
 
 PRODUCTS = ("apig", "ecs", "cs")
-KINDS = ("latency_ms", "throttle_after_per_second", "fail_next", "hang_seconds", "drop_connection")
+KINDS = ("latency_ms", "throttle_after_per_second", "fail_next", "hang_seconds", "drop_connection", "malform")
+CALL_CLASSES = ("read", "write")
 THROTTLING_MESSAGE = "Request was denied due to user flow control."
 DEFAULT_FAIL_CODES = {500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}
 DEFAULT_FAIL_MESSAGES = {
@@ -62,6 +72,9 @@ class Effect:
         self.message = ""
         self.retry_after_ms: Optional[int] = None
         self.hang_seconds = 0.0
+        self.malform_path: List[str] = []
+        self.malform_value: Any = None
+        self.malform_drop = True
 
 
 class FaultRule:
@@ -69,7 +82,8 @@ class FaultRule:
         where = f"rule {index}"
         if not isinstance(raw, dict):
             raise FaultRuleError(f"{where}: expected an object, got {raw!r}")
-        allowed = set(KINDS) | {"action", "product", "times", "status", "code", "message", "retry_after_ms"}
+        allowed = set(KINDS) | {"action", "product", "calls", "times", "status", "code", "message", "retry_after_ms"}
+        allowed.add("value")
         unknown = sorted(set(raw) - allowed)
         if unknown:
             raise FaultRuleError(f"{where}: unknown field(s) {', '.join(unknown)}")
@@ -79,14 +93,24 @@ class FaultRule:
         self.product = raw.get("product")
         if self.product is not None and self.product not in PRODUCTS:
             raise FaultRuleError(f"{where}: 'product' must be one of {', '.join(PRODUCTS)}")
+        self.calls = raw.get("calls")
+        if self.calls is not None and self.calls not in CALL_CLASSES:
+            raise FaultRuleError(f"{where}: 'calls' must be read or write")
         kinds = [k for k in KINDS if k in raw]
         if len(kinds) != 1:
             raise FaultRuleError(f"{where}: give exactly one of {', '.join(KINDS)}")
         self.kind = kinds[0]
         self.value = raw[self.kind]
+        if "value" in raw and self.kind != "malform":
+            raise FaultRuleError(f"{where}: 'value' goes with malform only")
         if self.kind == "drop_connection":
             if self.value is not True:
                 raise FaultRuleError(f"{where}: drop_connection must be true")
+        elif self.kind == "malform":
+            if not isinstance(self.value, str) or not all(self.value.split(".")):
+                raise FaultRuleError(f"{where}: malform must be a dotted path such as data.items")
+            self.malform_drop = "value" not in raw
+            self.malform_value = raw.get("value")
         elif isinstance(self.value, bool) or not isinstance(self.value, (int, float)) or self.value < 0:
             raise FaultRuleError(f"{where}: {self.kind} must be a non-negative number")
         if self.kind in ("fail_next", "throttle_after_per_second") and int(self.value) != self.value:
@@ -115,8 +139,10 @@ class FaultRule:
             raise FaultRuleError(f"{where}: {name} must be a non-negative integer")
         return value
 
-    def matches(self, product: str, action: str) -> bool:
+    def matches(self, product: str, action: str, write: bool) -> bool:
         if self.product is not None and self.product != product:
+            return False
+        if self.calls is not None and (self.calls == "write") != write:
             return False
         return self.action in ("*", action) and (self.remaining is None or self.remaining > 0)
 
@@ -161,12 +187,13 @@ class Faults:
         with self._lock:
             return [rule.describe() for rule in self._rules]
 
-    def decide(self, product: str, action: str) -> Effect:
+    def decide(self, product: str, action: str, write: bool = False) -> Effect:
+        """What the rules do to one call; ``write``: the action writes (a ``calls: write`` rule)."""
         effect = Effect()
         with self._lock:
             now = self._clock()
             for rule in self._rules:
-                if not rule.matches(product, action):
+                if not rule.matches(product, action, write):
                     continue
                 if rule.kind == "latency_ms":
                     rule.fire()
@@ -192,4 +219,29 @@ class Faults:
                 elif rule.kind == "drop_connection":
                     rule.fire()
                     effect.kind = "drop"
+                elif rule.kind == "malform":
+                    rule.fire()
+                    effect.kind, effect.malform_path = "malform", rule.value.split(".")
+                    effect.malform_drop, effect.malform_value = rule.malform_drop, rule.malform_value
         return effect
+
+
+def malform(body: Any, path: List[str], drop: bool, value: Any) -> None:
+    """Drop (or, unless ``drop``, set to ``value``) the field at ``path`` of an answer body, in
+    place; ``*`` walks every item of a list. A path that is not in the body changes nothing."""
+    head, rest = path[0], path[1:]
+    if head == "*" and isinstance(body, list):
+        targets = list(range(len(body)))
+    elif head.isdigit() and isinstance(body, list):
+        targets = [int(head)] if int(head) < len(body) else []
+    elif isinstance(body, dict) and (head in body or (not rest and not drop)):
+        targets = [head]
+    else:
+        return
+    for key in reversed(targets) if isinstance(body, list) else targets:  # deleting from the end keeps indexes
+        if rest:
+            malform(body[key], rest, drop, value)
+        elif drop:
+            del body[key]
+        else:
+            body[key] = value

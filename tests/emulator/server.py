@@ -11,10 +11,11 @@ A request goes through, in order:
    Unknown version: 400 ``InvalidVersion``; unknown action, or an action on the wrong path:
    404 ``InvalidAction.NotFound``.
 4. Authentication (``signing.Verifier``), then the key's ``allowed_actions`` (403).
-5. Faults (``faults.Faults``): latency, throttling, failures, hangs, dropped connections.
+5. Faults (``faults.Faults``): latency, throttling (per action, or per read/write class: rate
+   limits), failures, hangs, dropped connections.
 6. The operation runs under one lock on the world, and the answer is rendered in the product's
-   shape. A bug in a handler answers 500 ``InternalError`` (JSON) and prints the traceback to
-   stderr, never to the client.
+   shape; a ``malform`` fault then drops or retypes one field of it. A bug in a handler answers
+   500 ``InternalError`` (JSON) and prints the traceback to stderr, never to the client.
 
 Every SDK call is appended to the call log (``GET /_emulator/calls``), secrets scrubbed.
 
@@ -61,6 +62,7 @@ from . import cs
 from . import ecs
 from .faults import THROTTLING_MESSAGE
 from .faults import Faults
+from .faults import malform
 from .protocol import ApiError
 from .protocol import Call
 from .protocol import HttpRequest
@@ -231,7 +233,7 @@ class Emulator:
             )
             if not key.allows(module.PRODUCT, action):
                 raise _access_denied(module, action, key.id)
-            effect = self.faults.decide(module.PRODUCT, action)
+            effect = self.faults.decide(module.PRODUCT, action, action in module.WRITES)
             self._sleep(effect.latency_ms)
             if effect.kind == "drop":
                 response, code = HttpResponse.dropped(), "EmulatorDroppedConnection"
@@ -248,7 +250,10 @@ class Emulator:
             call = Call(action, request_id, path_params, query, body, self.world.default_region)
             with self.lock:
                 result = handler(self.world, call)
-            response = HttpResponse(200, module.render(request_id, result))
+            body = module.render(request_id, result)
+            if effect.kind == "malform":
+                malform(body, effect.malform_path, effect.malform_drop, effect.malform_value)
+            response = HttpResponse(200, body)
         except ApiError as error:
             response, code = self._error(module, request_id, error), error.code
         except Exception:  # a bug in the emulator: answer like the cloud would, never with a traceback
@@ -547,6 +552,23 @@ class EmulatorHandle:
     def reset(self) -> None:
         """Reload the world file; also clears faults and the call log."""
         self._control("POST", "reset")
+
+    def knobs(self) -> Dict[str, Any]:
+        """The knobs now in force (README.md "Knobs")."""
+        return self._control("GET", "knobs")["knobs"]
+
+    def set_knobs(self, **knobs: Any) -> Dict[str, Any]:
+        """Set the named knobs (the others keep their values); returns every knob."""
+        return self._control("POST", "knobs", knobs)["knobs"]
+
+    def clear_knobs(self) -> Dict[str, Any]:
+        """Every knob back to its default (not to the world file's ``knobs``: reset does that)."""
+        return self._control("DELETE", "knobs")["knobs"]
+
+    def update_service(self, service_id: str, **change: Any) -> Dict[str, Any]:
+        """Change a service at run time: ``ports=[{"port": 8081}]``, ``endpoints=[...]`` (world-file
+        form), ``move_port={"from": 8080, "to": 8081}``, ``health_status``; returns it as in state()."""
+        return self._control("POST", f"services/{quote(service_id, safe='')}", change)["service"]
 
     def env(self) -> Dict[str, str]:
         """Environment variables that point the SDK (and the collection) at this emulator."""

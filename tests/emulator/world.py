@@ -3,8 +3,10 @@
 """The emulated cloud: its model, the world file (YAML) that describes it, and how it changes.
 
 A world is one account seen from one set of regions: access keys, VPCs with vSwitches,
-security groups with their permissions (ECS "rules"), ECS instances, ACK clusters with node pools
-and nodes, and APIG gateways with their security-group authorizations. ``World.from_document``
+security groups with their permissions (ECS "rules"), ECS instances and their network interfaces
+(each instance's primary ENI, plus secondary ENIs such as Terway's), ACK clusters with node pools
+and nodes, and APIG gateways with their security-group authorizations and their services. The
+``knobs`` (``Knobs``) select readings of the real API that its documentation leaves open. ``World.from_document``
 validates a world file and names the offending entry in every error (``WorldError``);
 ``World.to_document`` writes the same format back, so ``GET /_emulator/state`` can be edited and
 ``PUT`` again. The format is documented in README.md next to this file.
@@ -31,6 +33,7 @@ import hashlib
 import ipaddress
 import os
 import re
+import time
 from dataclasses import dataclass
 from dataclasses import field
 from typing import Any
@@ -75,6 +78,11 @@ GATEWAY_STATUSES = (
     "DeleteFailed",
 )
 GATEWAY_TYPES = ("API", "AI")
+DUPLICATE_ADDS = ("refuse", "accept", "ignore")
+ADDRESS_FORMS = ("ip:port", "ip")
+SERVICE_SOURCE_TYPES = ("K8S", "VIP", "DNS", "MSE_NACOS", "FC3")
+HEALTH_STATUSES = ("Healthy", "Unhealthy")
+ENI_STATUSES = ("Available", "Attaching", "InUse", "Detaching", "Deleting")
 
 _PORT_RANGE_RE = re.compile(r"^([0-9]{1,5})/([0-9]{1,5})$")
 
@@ -274,6 +282,10 @@ class Authorization:
     description: str = ""
     auth_cidrs: List[str] = field(default_factory=list)
     permission_ids: List[str] = field(default_factory=list)
+    # Not in the world file: creation rank (list order) and, with the list_lag_ms knob, the
+    # monotonic time from which the authorized list shows the entry.
+    order: int = 0
+    visible_at: float = 0.0
 
 
 @dataclass
@@ -296,9 +308,115 @@ class Gateway:
     create_timestamp: int = 1736150400000
     tags: Dict[str, str] = field(default_factory=dict)
     authorizations: List[Authorization] = field(default_factory=list)
+    # Deleted entries the authorized list still shows under the list_lag_ms knob: (entry, hidden_at).
+    fading: List[Tuple[Authorization, float]] = field(default_factory=list)
 
     def authorization(self, rule_id: str) -> Optional[Authorization]:
         return next((a for a in self.authorizations if a.id == rule_id), None)
+
+
+@dataclass
+class Knobs:
+    """Readings of the real API that its docs leave open; README.md "Knobs" explains each one."""
+
+    list_lag_ms: int = 0
+    duplicate_adds: str = "refuse"
+    page_cap: Optional[int] = None
+    empty_source_security_group_id: bool = False
+    cascade_removes_shared_rules: bool = False
+    service_address_form: str = "ip:port"
+    eni_filters_match_primary: bool = False
+
+    NAMES = (
+        "list_lag_ms",
+        "duplicate_adds",
+        "page_cap",
+        "empty_source_security_group_id",
+        "cascade_removes_shared_rules",
+        "service_address_form",
+        "eni_filters_match_primary",
+    )
+
+    def update(self, raw: Any, where: str = "knobs") -> None:
+        """Set the knobs ``raw`` names (the others keep their values); raises WorldError."""
+        r = _Reader(raw if raw is not None else {}, where, (), self.NAMES)
+        values, trial = r.value, copy.copy(self)  # all or nothing
+        if "list_lag_ms" in values:
+            trial.list_lag_ms = r.int("list_lag_ms", 0)
+        if "duplicate_adds" in values:
+            trial.duplicate_adds = r.choice("duplicate_adds", DUPLICATE_ADDS, "refuse")
+        if "page_cap" in values:
+            trial.page_cap = None if values["page_cap"] is None else r.int("page_cap", 0, minimum=1)
+        for name in ("empty_source_security_group_id", "cascade_removes_shared_rules", "eni_filters_match_primary"):
+            if name in values:
+                setattr(trial, name, r.bool(name))
+        if "service_address_form" in values:
+            trial.service_address_form = r.choice("service_address_form", ADDRESS_FORMS, "ip:port")
+        self.__dict__.update(trial.__dict__)
+
+    def to_document(self) -> Dict[str, Any]:
+        return {name: getattr(self, name) for name in self.NAMES}
+
+    def cap(self, page_size: int) -> int:
+        """The page size a paged read really answers with: the size asked, at most ``page_cap``."""
+        return page_size if self.page_cap is None else min(page_size, self.page_cap)
+
+
+@dataclass
+class NetworkInterface:
+    """An ENI. Every instance has a primary one (``World.network_interfaces`` derives it); the
+    world file adds secondary ENIs with their own groups and secondary IPs (Terway pods)."""
+
+    id: str
+    name: str
+    vpc_id: str
+    vswitch_id: str
+    zone: str
+    region: str
+    security_group_ids: List[str]
+    primary_ip: str
+    secondary_ips: List[str] = field(default_factory=list)
+    instance_id: str = ""
+    type: str = "Secondary"
+    status: str = "InUse"
+    creation_time: str = DEFAULT_CREATE_TIME
+
+    def ips(self) -> List[str]:
+        return [self.primary_ip] + list(self.secondary_ips)
+
+
+@dataclass
+class ServicePort:
+    port: int
+    name: str = ""
+    protocol: str = "TCP"
+
+
+@dataclass
+class Endpoint:
+    """One backend address of a service: exactly one of instance (its primary IP), network
+    interface (its primary IP), ip (any address: a secondary IP, or one no ENI holds) or domain."""
+
+    kind: str  # instance | network_interface | ip | domain
+    ref: str
+    ports: List[int]
+    healthy: bool = True
+
+
+@dataclass
+class Service:
+    """An APIG service of a gateway (ListServices / GetService)."""
+
+    id: str
+    gateway_id: str
+    name: str
+    source_type: str = "K8S"
+    namespace: str = ""
+    protocol: str = "HTTP"
+    health_status: Optional[str] = None  # None: Unhealthy when an endpoint is, else Healthy
+    ports: List[ServicePort] = field(default_factory=list)
+    endpoints: List[Endpoint] = field(default_factory=list)
+    create_timestamp: int = 1736150400000
 
 
 # --------------------------------------------------------------------------------------------
@@ -386,6 +504,18 @@ def _cidr(value: str, where: str) -> ipaddress.IPv4Network:
         raise WorldError(f"{where}: {value!r} is not an IPv4 CIDR block ({exc})") from None
 
 
+def _check_addresses(ips: List[str], vsw: VSwitch, where: str) -> None:
+    """Each address is an IPv4 address inside the vSwitch's CIDR block."""
+    network = ipaddress.IPv4Network(vsw.cidr)
+    for ip in ips:
+        try:
+            inside = ipaddress.IPv4Address(ip) in network
+        except ValueError:
+            raise WorldError(f"{where}: {ip!r} is not an IPv4 address") from None
+        if not inside:
+            raise WorldError(f"{where}: {ip} is not inside vSwitch {vsw.id} ({vsw.cidr})")
+
+
 def _entity_where(collection: str, index: int, raw: Any) -> str:
     ident = raw.get("id") if isinstance(raw, dict) else None
     return f"{collection}[{index}]" + (f" ({ident})" if ident else "")
@@ -432,8 +562,13 @@ class World:
         self.instances: Dict[str, Instance] = {}
         self.clusters: Dict[str, Cluster] = {}
         self.gateways: Dict[str, Gateway] = {}
+        self.extra_interfaces: Dict[str, NetworkInterface] = {}
+        self.services: Dict[str, Service] = {}
+        self.knobs = Knobs()
         self.meta: Dict[str, Any] = {}
         self.ids = IdFactory()
+        self.clock = time.monotonic
+        self._order = 0
         self.keys_by_id: Dict[str, AccessKey] = {}
         self._positions: Dict[str, int] = {}
 
@@ -462,6 +597,49 @@ class World:
 
     def instances_in_group(self, group_id: str) -> List[Instance]:
         return [i for i in self.instances.values() if group_id in i.security_group_ids]
+
+    # -- network interfaces and services ------------------------------------------------------
+
+    @staticmethod
+    def primary_interface_id(instance: Instance) -> str:
+        return "eni-" + hashlib.sha256(instance.id.encode()).hexdigest()[:20]
+
+    def primary_interface(self, instance: Instance) -> NetworkInterface:
+        """The instance's primary ENI: its groups, its private IPs (the first is the primary)."""
+        return NetworkInterface(
+            id=self.primary_interface_id(instance),
+            name="",
+            vpc_id=instance.vpc_id,
+            vswitch_id=instance.vswitch_id,
+            zone=instance.zone,
+            region=instance.region,
+            security_group_ids=list(instance.security_group_ids),
+            primary_ip=instance.private_ips[0],
+            secondary_ips=list(instance.private_ips[1:]),
+            instance_id=instance.id,
+            type="Primary",
+            creation_time=instance.creation_time,
+        )
+
+    def network_interfaces(self) -> List[NetworkInterface]:
+        """Every ENI: the instances' primary ENIs in world order, then the secondary ENIs."""
+        result = [self.primary_interface(i) for i in self.instances.values()]
+        result.extend(self.extra_interfaces.values())
+        return result
+
+    def interfaces_of(self, instance_id: str) -> List[NetworkInterface]:
+        return [e for e in self.extra_interfaces.values() if e.instance_id == instance_id]
+
+    def endpoint_host(self, endpoint: Endpoint) -> str:
+        """The address an endpoint is reached at: an IP, or the domain name."""
+        if endpoint.kind == "instance":
+            return self.instances[endpoint.ref].private_ips[0]
+        if endpoint.kind == "network_interface":
+            return self.extra_interfaces[endpoint.ref].primary_ip
+        return endpoint.ref
+
+    def gateway_services(self, gateway_id: Optional[str]) -> List[Service]:
+        return [s for s in self.services.values() if gateway_id is None or s.gateway_id == gateway_id]
 
     # -- authorizations (APIG -> ECS) -------------------------------------------------------
 
@@ -495,11 +673,18 @@ class World:
         return result
 
     def authorize(
-        self, gateway: Gateway, group: SecurityGroup, port_range: str, description: str, rule_id: Optional[str] = None
+        self,
+        gateway: Gateway,
+        group: SecurityGroup,
+        port_range: str,
+        description: str,
+        rule_id: Optional[str] = None,
+        lag: bool = True,
     ) -> Authorization:
         """Record one authorization entry and write (or link) its ECS permissions.
 
-        Callers validate first (quota, duplicates): this only applies the change.
+        Callers validate first (quota, duplicates): this only applies the change. ``lag``: the
+        list_lag_ms knob applies (an API write; not an authorization read from the world file).
         """
         wanted = self.authorization_permissions(gateway, group, port_range)
         by_identity = {p.identity(): p for p in group.permissions}
@@ -520,8 +705,23 @@ class World:
             auth_cidrs=[p.source_cidr_ip for p in wanted if p.source_cidr_ip],
             permission_ids=linked,
         )
-        gateway.authorizations.append(entry)
+        self._record(gateway, entry, lag)
         return entry
+
+    def _record(self, gateway: Gateway, entry: Authorization, lag: bool) -> None:
+        self._order += 1
+        entry.order = self._order
+        entry.visible_at = self.clock() + self.knobs.list_lag_ms / 1000.0 if lag else 0.0
+        gateway.authorizations.append(entry)
+
+    def listed_authorizations(self, gateway: Gateway) -> List[Authorization]:
+        """What ListGatewayAuthorizedSecurityGroupRules shows now: under the list_lag_ms knob, an
+        add appears, and a delete disappears, that many milliseconds after the write."""
+        now = self.clock()
+        gateway.fading = [(entry, hidden_at) for entry, hidden_at in gateway.fading if hidden_at > now]
+        shown = [a for a in gateway.authorizations if a.visible_at <= now]
+        shown.extend(entry for entry, _hidden_at in gateway.fading if entry.visible_at <= now)
+        return sorted(shown, key=lambda a: a.order)
 
     def revoke(self, gateway: Gateway, entry: Authorization, cascade: bool) -> List[str]:
         """Remove an authorization; with ``cascade``, also the ECS permissions only it still needs.
@@ -529,9 +729,13 @@ class World:
         Returns the ids of the permissions removed from the backend group.
         """
         gateway.authorizations.remove(entry)
+        if self.knobs.list_lag_ms:
+            gateway.fading.append((entry, self.clock() + self.knobs.list_lag_ms / 1000.0))
         if not cascade:
             return []
         still_needed = {pid for gw in self.gateways.values() for a in gw.authorizations for pid in a.permission_ids}
+        if self.knobs.cascade_removes_shared_rules:
+            still_needed = set()  # the reading where the service does not check other authorizations
         group = self.security_groups.get(entry.security_group_id)
         if group is None:
             return []
@@ -557,11 +761,14 @@ class World:
                 "instances",
                 "clusters",
                 "gateways",
+                "network_interfaces",
+                "knobs",
                 "meta",
             ),
         )
         world._load_regions(top)
         world._load_access_keys(top)
+        world.knobs.update(top.value.get("knobs"), "world.knobs")
         for index, raw in enumerate(top.list("vpcs")):
             world._load_vpc(raw, _entity_where("vpcs", index, raw))
         pending_permissions = []
@@ -579,11 +786,17 @@ class World:
             world._load_instance(raw, _entity_where("instances", index, raw), auto_ips)
         auto_ips.assign(world)
         world._positions = {ident: rank for rank, ident in enumerate(world.instances)}
+        held = {ip for i in world.instances.values() for ip in i.private_ips}
+        for index, raw in enumerate(top.list("network_interfaces")):
+            world._load_interface(raw, _entity_where("network_interfaces", index, raw), held)
         for index, raw in enumerate(top.list("clusters")):
             world._load_cluster(raw, _entity_where("clusters", index, raw))
-        for gateway, raws, where in pending_authorizations:
+        for gateway, raws, _service_raws, where in pending_authorizations:
             for index, raw in enumerate(raws):
                 world._load_authorization(gateway, raw, f"{where}.authorizations[{index}]")
+        for gateway, _raws, service_raws, where in pending_authorizations:
+            for index, raw in enumerate(service_raws):
+                world._load_service(gateway, raw, f"{where}.{_entity_where('services', index, raw)}")
         meta = doc.get("meta")
         if meta is not None and not isinstance(meta, dict):
             raise WorldError("world.meta: expected a mapping")
@@ -666,6 +879,10 @@ class World:
         if vpc_id is not None and vsw.vpc_id != vpc_id:
             raise WorldError(f"{where}: vSwitch {vsw_id!r} belongs to {vsw.vpc_id}, not {vpc_id}")
         return vsw
+
+    def _placement(self, vsw: VSwitch) -> Dict[str, str]:
+        """Where a resource on ``vsw`` lives: the fields instances and ENIs share."""
+        return {"vpc_id": vsw.vpc_id, "vswitch_id": vsw.id, "zone": vsw.zone, "region": self.vpcs[vsw.vpc_id].region}
 
     def _group(self, group_id: str, vpc_id: Optional[str], where: str) -> SecurityGroup:
         group = self.security_groups.get(group_id)
@@ -762,21 +979,11 @@ class World:
         for group_id in group_ids:
             self._group(group_id, vsw.vpc_id, f"{where}.security_groups")
         ips = r.str_list("private_ips", [])
-        network = ipaddress.IPv4Network(vsw.cidr)
-        for ip in ips:
-            try:
-                inside = ipaddress.IPv4Address(ip) in network
-            except ValueError:
-                raise WorldError(f"{where}.private_ips: {ip!r} is not an IPv4 address") from None
-            if not inside:
-                raise WorldError(f"{where}.private_ips: {ip} is not inside vSwitch {vsw.id} ({vsw.cidr})")
+        _check_addresses(ips, vsw, f"{where}.private_ips")
         instance = Instance(
             id=self.ids.claim(r.str("id"), where),
             name=r.str("name", ""),
-            vpc_id=vsw.vpc_id,
-            vswitch_id=vsw.id,
-            zone=vsw.zone,
-            region=self.vpcs[vsw.vpc_id].region,
+            **self._placement(vsw),
             security_group_ids=group_ids,
             private_ips=ips,
             tags=r.str_map("tags"),
@@ -842,7 +1049,7 @@ class World:
             cluster.nodes.append(Node(instance.id, pool.id, name, nr.str("state", "running")))
         self.clusters[cluster.id] = cluster
 
-    def _load_gateway(self, raw: Any, where: str) -> Tuple[Gateway, List[Any], str]:
+    def _load_gateway(self, raw: Any, where: str) -> Tuple[Gateway, List[Any], List[Any], str]:
         r = _Reader(
             raw,
             where,
@@ -861,6 +1068,7 @@ class World:
                 "create_timestamp",
                 "tags",
                 "authorizations",
+                "services",
             ),
         )
         vpc = self._vpc(r.str("vpc"), f"{where}.vpc")
@@ -895,7 +1103,7 @@ class World:
             tags=r.str_map("tags"),
         )
         self.gateways[gateway.id] = gateway
-        return gateway, r.list("authorizations"), where
+        return gateway, r.list("authorizations"), r.list("services"), where
 
     def _managed_group(self, raw: Any, vpc_id: str, where: str) -> str:
         """The gateway's managed group; created in ECS when world.security_groups does not list it."""
@@ -937,27 +1145,158 @@ class World:
             port_range = format_port_range(parse_port_range(port_range))
         except ValueError as exc:
             raise WorldError(f"{where}.port_range: {port_range!r}: {exc}") from None
-        if any(a.security_group_id == group.id and a.port_range == port_range for a in gateway.authorizations):
+        twice = any(a.security_group_id == group.id and a.port_range == port_range for a in gateway.authorizations)
+        if twice and self.knobs.duplicate_adds != "accept":
             raise WorldError(f"{where}: {group.id} {port_range} is authorized twice on {gateway.id}")
         rule_id = self.ids.claim(r.str("id"), where) if r.str("id") else None
         permission_ids = r.str_list("permission_ids")
         if permission_ids is None:
             # Not recorded: apply the authorization as the API would, writing or linking permissions.
-            self.authorize(gateway, group, port_range, r.str("description", ""), rule_id)
+            self.authorize(gateway, group, port_range, r.str("description", ""), rule_id, lag=False)
             return
         auth_cidrs = r.str_list("auth_cidrs")
         if auth_cidrs is None:
             auth_cidrs = self.gateway_cidrs(gateway) if group.type == "enterprise" else []
-        gateway.authorizations.append(
-            Authorization(
-                id=rule_id or self.ids.new("gsgr"),
-                security_group_id=group.id,
-                port_range=port_range,
-                description=r.str("description", ""),
-                auth_cidrs=auth_cidrs,
-                permission_ids=permission_ids,
-            )
+        entry = Authorization(
+            id=rule_id or self.ids.new("gsgr"),
+            security_group_id=group.id,
+            port_range=port_range,
+            description=r.str("description", ""),
+            auth_cidrs=auth_cidrs,
+            permission_ids=permission_ids,
         )
+        self._record(gateway, entry, lag=False)
+
+    def _load_interface(self, raw: Any, where: str, held: set) -> None:
+        """A secondary ENI; ``held`` (every IP already on an instance or ENI) grows with its IPs."""
+        r = _Reader(
+            raw,
+            where,
+            ("id", "vswitch", "security_groups", "primary_ip"),
+            ("name", "instance", "secondary_ips", "status", "creation_time"),
+        )
+        vsw = self._vswitch(r.str("vswitch"), None, f"{where}.vswitch")
+        group_ids = [self._group(g, vsw.vpc_id, f"{where}.security_groups").id for g in r.str_list("security_groups")]
+        instance_id = r.str("instance", "")
+        instance = self.instances.get(instance_id) if instance_id else None
+        if instance_id and instance is None:
+            raise WorldError(f"{where}.instance: {instance_id!r} is not an instance in world.instances")
+        if instance is not None and instance.vpc_id != vsw.vpc_id:
+            raise WorldError(f"{where}.instance: {instance.id} is in {instance.vpc_id}, the ENI in {vsw.vpc_id}")
+        ips = [r.str("primary_ip")] + r.str_list("secondary_ips", [])
+        _check_addresses(ips, vsw, where)
+        for ip in ips:
+            if ip in held:
+                raise WorldError(f"{where}: {ip} is already held by an instance or another ENI")
+            held.add(ip)
+        eni = NetworkInterface(
+            id=self.ids.claim(r.str("id"), where),
+            name=r.str("name", ""),
+            **self._placement(vsw),
+            security_group_ids=group_ids,
+            primary_ip=ips[0],
+            secondary_ips=ips[1:],
+            instance_id=instance.id if instance else "",
+            status=r.choice("status", ENI_STATUSES, "InUse" if instance else "Available"),
+            creation_time=r.str("creation_time", DEFAULT_CREATE_TIME),
+        )
+        self.extra_interfaces[eni.id] = eni
+
+    def _load_service(self, gateway: Gateway, raw: Any, where: str) -> None:
+        r = _Reader(
+            raw,
+            where,
+            ("id", "name"),
+            ("source_type", "namespace", "protocol", "health_status", "ports", "endpoints", "create_timestamp"),
+        )
+        service = Service(
+            id=self.ids.claim(r.str("id"), where),
+            gateway_id=gateway.id,
+            name=r.str("name"),
+            source_type=r.choice("source_type", SERVICE_SOURCE_TYPES, "K8S"),
+            namespace=r.str("namespace", ""),
+            protocol=r.str("protocol", "HTTP"),
+            create_timestamp=r.int("create_timestamp", 1736150400000),
+        )
+        if r.value.get("health_status") is not None:
+            service.health_status = r.choice("health_status", HEALTH_STATUSES, "Healthy")
+        self.set_service_ports(service, r.list("ports"), f"{where}.ports")
+        self.set_service_endpoints(service, r.list("endpoints"), f"{where}.endpoints")
+        self.services[service.id] = service
+
+    def set_service_ports(self, service: Service, raws: List[Any], where: str) -> None:
+        """Replace a service's ports (world file, or the control endpoint); raises WorldError."""
+        ports = []
+        for index, raw in enumerate(raws):
+            pr = _Reader(raw, f"{where}[{index}]", ("port",), ("name", "protocol"))
+            port = pr.int("port", 0, minimum=MIN_PORT)
+            if port > MAX_PORT:
+                raise WorldError(f"{where}[{index}].port: {port} is above {MAX_PORT}")
+            ports.append(ServicePort(port, pr.str("name", ""), pr.choice("protocol", ("TCP", "UDP"), "TCP")))
+        service.ports = ports
+
+    def set_service_endpoints(self, service: Service, raws: List[Any], where: str) -> None:
+        """Replace a service's endpoints; an endpoint's ``ports`` default to the service's ports."""
+        kinds = ("instance", "network_interface", "ip", "domain")
+        endpoints = []
+        for index, raw in enumerate(raws):
+            ew = f"{where}[{index}]"
+            er = _Reader(raw, ew, (), kinds + ("port", "ports", "healthy"))
+            given = [k for k in kinds if er.value.get(k) is not None]
+            if len(given) != 1:
+                raise WorldError(f"{ew}: give exactly one of {', '.join(kinds)}")
+            kind, ref = given[0], er.str(given[0])
+            if kind == "instance" and ref not in self.instances:
+                raise WorldError(f"{ew}.instance: {ref!r} is not an instance in world.instances")
+            if kind == "network_interface" and ref not in self.extra_interfaces:
+                raise WorldError(f"{ew}.network_interface: {ref!r} is not in world.network_interfaces")
+            if kind == "ip":
+                try:
+                    ipaddress.ip_address(ref)
+                except ValueError:
+                    raise WorldError(f"{ew}.ip: {ref!r} is not an IP address") from None
+            if "port" in er.value and "ports" in er.value:
+                raise WorldError(f"{ew}: give port or ports, not both")
+            ports = [er.value["port"]] if "port" in er.value else er.value.get("ports")
+            if ports is not None and (
+                not isinstance(ports, list) or not all(type(p) is int and MIN_PORT <= p <= MAX_PORT for p in ports)
+            ):
+                raise WorldError(f"{ew}: expected port (1..65535) or a list of them as ports, got {ports!r}")
+            if ports is None:
+                ports = [p.port for p in service.ports]
+            if not ports:
+                raise WorldError(f"{ew}: no port (give port, or ports on the service)")
+            endpoints.append(Endpoint(kind, ref, list(ports), er.bool("healthy", True)))
+        service.endpoints = endpoints
+
+    def change_service(self, service_id: str, raw: Any) -> Service:
+        """Apply a run-time change (the control endpoint ``POST /_emulator/services/{id}``):
+        ``ports`` and ``endpoints`` replace (world-file form), ``move_port: {from, to}`` renumbers
+        a port on the service and every endpoint, ``health_status`` (null: derived). All or nothing."""
+        service = self.services.get(service_id)
+        if service is None:
+            raise LookupError(f"no service {service_id!r} in the world")
+        where = f"service {service_id}"
+        r = _Reader(raw, where, (), ("ports", "endpoints", "move_port", "health_status"))
+        changed = copy.deepcopy(service)
+        if "ports" in r.value:
+            self.set_service_ports(changed, r.list("ports"), f"{where}.ports")
+        if "endpoints" in r.value:
+            self.set_service_endpoints(changed, r.list("endpoints"), f"{where}.endpoints")
+        if "move_port" in r.value:
+            mr = _Reader(r.value["move_port"], f"{where}.move_port", ("from", "to"), ())
+            old, new = mr.int("from", 0, minimum=MIN_PORT), mr.int("to", 0, minimum=MIN_PORT)
+            if new > MAX_PORT or not any(old in e.ports for e in changed.endpoints):
+                raise WorldError(f"{where}.move_port: no endpoint uses port {old}, or {new} is not a port")
+            for port in changed.ports:
+                port.port = new if port.port == old else port.port
+            for endpoint in changed.endpoints:
+                endpoint.ports = [new if p == old else p for p in endpoint.ports]
+        if "health_status" in r.value:
+            value = r.value["health_status"]
+            changed.health_status = None if value is None else r.choice("health_status", HEALTH_STATUSES, "Healthy")
+        self.services[service_id] = changed
+        return changed
 
     def to_document(self) -> Dict[str, Any]:
         """The world in world-file form; ``World.from_document`` reads it back to an equal world."""
@@ -1001,6 +1340,8 @@ class World:
         ]
         doc["clusters"] = [_dump_cluster(c) for c in self.clusters.values()]
         doc["gateways"] = [self._dump_gateway(g) for g in self.gateways.values()]
+        doc["network_interfaces"] = [_dump_interface(e) for e in self.extra_interfaces.values()]
+        doc["knobs"] = self.knobs.to_document()
         if self.meta:
             doc["meta"] = copy.deepcopy(self.meta)
         return doc
@@ -1035,6 +1376,7 @@ class World:
                 }
                 for a in gw.authorizations
             ],
+            "services": [dump_service(s) for s in self.gateway_services(gw.id)],
         }
 
 
@@ -1078,6 +1420,38 @@ def _dump_group(group: SecurityGroup) -> Dict[str, Any]:
         "creation_time": group.creation_time,
         "permissions": permissions,
     }
+
+
+def _dump_interface(eni: NetworkInterface) -> Dict[str, Any]:
+    entry = {
+        "id": eni.id,
+        "name": eni.name,
+        "vswitch": eni.vswitch_id,
+        "security_groups": list(eni.security_group_ids),
+        "primary_ip": eni.primary_ip,
+        "secondary_ips": list(eni.secondary_ips),
+        "status": eni.status,
+        "creation_time": eni.creation_time,
+    }
+    if eni.instance_id:
+        entry["instance"] = eni.instance_id
+    return entry
+
+
+def dump_service(service: Service) -> Dict[str, Any]:
+    entry: Dict[str, Any] = {
+        "id": service.id,
+        "name": service.name,
+        "source_type": service.source_type,
+        "namespace": service.namespace,
+        "protocol": service.protocol,
+        "ports": [{"port": p.port, "name": p.name, "protocol": p.protocol} for p in service.ports],
+        "endpoints": [{e.kind: e.ref, "ports": list(e.ports), "healthy": e.healthy} for e in service.endpoints],
+        "create_timestamp": service.create_timestamp,
+    }
+    if service.health_status is not None:
+        entry["health_status"] = service.health_status
+    return entry
 
 
 def _dump_cluster(cluster: Cluster) -> Dict[str, Any]:

@@ -8,8 +8,10 @@ import pytest
 from alibabacloud_apig20240327.client import Client as ApigClient
 from alibabacloud_cs20151215.client import Client as CsClient
 from alibabacloud_ecs20140526.client import Client as EcsClient
+from alibabacloud_tea_openapi import utils_models
 from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_tea_openapi.models import Config
+from darabonba.runtime import RuntimeOptions
 
 GATEWAY = "gw-demo-hz01"
 
@@ -88,3 +90,25 @@ def expect_api_error():
         return error
 
     return check
+
+
+@pytest.fixture
+def apig_raw(apig):
+    """``apig_raw(action, method, pathname, query=None)``: an APIG call through the SDK's own
+    ``call_api``, answering the raw map (``["body"]`` before any typed model reads it)."""
+
+    def call(action, method, pathname, query=None):
+        params = utils_models.Params(
+            action=action,
+            version="2024-03-27",
+            protocol="HTTP",
+            pathname=pathname,
+            method=method,
+            auth_type="AK",
+            style="ROA",
+            req_body_type="json",
+            body_type="json",
+        )
+        return apig.call_api(params, utils_models.OpenApiRequest(query=query or {}), RuntimeOptions())
+
+    return call

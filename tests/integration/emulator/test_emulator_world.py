@@ -281,7 +281,7 @@ def test_authorize_and_revoke_keep_ecs_consistent(steps):
     """Random adds and (cascading or not) deletes on two gateways sharing vSwitches."""
     document = demo()
     twin = copy.deepcopy(document["gateways"][0])
-    twin.update(id="gw-twin", security_group={"id": "sg-gw-twin", "type": "enterprise"})
+    twin.update(id="gw-twin", security_group={"id": "sg-gw-twin", "type": "enterprise"}, services=[])
     document["gateways"].append(twin)
     world = World.from_document(document)
     original = {g: [p.id for p in world.security_groups[g].permissions] for g in GROUPS}
