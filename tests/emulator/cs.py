@@ -84,7 +84,7 @@ def describe_cluster_detail(world: World, call: Call) -> Dict[str, Any]:
         "vswitch_id": cluster.vswitch_ids[0] if cluster.vswitch_ids else "",
         "vswitch_ids": list(cluster.vswitch_ids),
         "security_group_id": cluster.security_group_id,
-        "container_cidr": "172.20.0.0/16",
+        "container_cidr": cluster.container_cidr,
         "service_cidr": "172.21.0.0/20",
         "network_mode": "vpc",
         "proxy_mode": "ipvs",

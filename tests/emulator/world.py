@@ -258,6 +258,7 @@ class Cluster:
     vswitch_ids: List[str]
     cluster_type: str = "ManagedKubernetes"
     state: str = "running"
+    container_cidr: str = "172.20.0.0/16"  # the pod CIDR (Flannel); DescribeClusterDetail's container_cidr
     node_pools: List[NodePool] = field(default_factory=list)
     nodes: List[Node] = field(default_factory=list)
 
@@ -1000,9 +1001,11 @@ class World:
             raw,
             where,
             ("id", "vpc", "security_group"),
-            ("name", "vswitches", "cluster_type", "state", "node_pools", "nodes"),
+            ("name", "vswitches", "cluster_type", "state", "container_cidr", "node_pools", "nodes"),
         )
         vpc = self._vpc(r.str("vpc"), f"{where}.vpc")
+        container_cidr = r.str("container_cidr", "172.20.0.0/16")
+        _cidr(container_cidr, f"{where}.container_cidr")
         cluster = Cluster(
             id=self.ids.claim(r.str("id"), where),
             name=r.str("name", ""),
@@ -1012,6 +1015,7 @@ class World:
             vswitch_ids=[self._vswitch(v, vpc.id, f"{where}.vswitches").id for v in r.str_list("vswitches", [])],
             cluster_type=r.str("cluster_type", "ManagedKubernetes"),
             state=r.str("state", "running"),
+            container_cidr=container_cidr,
         )
         for index, raw_pool in enumerate(r.list("node_pools")):
             pool_where = f"{where}.{_entity_where('node_pools', index, raw_pool)}"
@@ -1463,6 +1467,7 @@ def _dump_cluster(cluster: Cluster) -> Dict[str, Any]:
         "vswitches": list(cluster.vswitch_ids),
         "cluster_type": cluster.cluster_type,
         "state": cluster.state,
+        "container_cidr": cluster.container_cidr,
         "node_pools": [
             {
                 "id": p.id,
