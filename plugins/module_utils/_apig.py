@@ -28,6 +28,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_objects
+from ansible_collections.alibabacloud.apig.plugins.module_utils._client import _import
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import NumberedPage
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_numbered_pages
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
@@ -375,3 +376,82 @@ def describe_regions(session: Any) -> List[str]:
     answer = read_answer("apig", "DescribeRegions", response)
     data = require(answer, answer.body, "data", list, "data")
     return sorted({item["regionId"] for item in data if isinstance(item, dict) and item.get("regionId")})
+
+
+# --- services (the gateway's own backends) ------------------------------------------------------
+
+SERVICES_PAGE_SIZE = 100  # ListServices takes pageSize 1-100
+
+
+def _raw_get(session: Any, action: str, pathname: str, query: Dict[str, Any], doing: str) -> Answer:
+    """A GET through the client's own call_api, read before any typed model does.
+
+    The SDK's ListServices model turns a missing `data.items` into [] (its from_map), which would
+    read as "the gateway has no services" and, with purge, revoke everything: the raw map is checked.
+    """
+    utils_models = _import("alibabacloud_tea_openapi.utils_models", "alibabacloud-tea-openapi")
+    runtime = _import("darabonba.runtime", "darabonba-core").RuntimeOptions()
+    params = utils_models.Params(
+        action=action,
+        version="2024-03-27",
+        protocol="HTTPS",
+        pathname=pathname,
+        method="GET",
+        auth_type="AK",
+        style="ROA",
+        req_body_type="json",
+        body_type="json",
+    )
+    request = utils_models.OpenApiRequest(query={k: str(v) for k, v in query.items() if v is not None})
+    client = session.client("apig")
+    raw = session.call(action, lambda: client.call_api(params, request, runtime), doing=doing)
+    raw = raw if isinstance(raw, dict) else {}
+    body = raw.get("body")
+    headers = raw.get("headers") if isinstance(raw.get("headers"), dict) else {}
+    request_id = (body.get("requestId") if isinstance(body, dict) else None) or headers.get("x-acs-request-id")
+    answer = Answer("apig", action, body if isinstance(body, dict) else {}, request_id)
+    if not isinstance(body, dict):
+        raise answer.malformed("the body", "is not a JSON object")
+    return answer
+
+
+def checked_service(answer: Answer, item: Dict[str, Any], path: str) -> Dict[str, Any]:
+    """A Service: its id and name, and, where present, `addresses`/`unhealthyEndpoints` (strings), `ports`."""
+    require_id(answer, item, "serviceId", f"{path}.serviceId")
+    require(answer, item, "name", str, f"{path}.name")
+    optional_strings(answer, item, "addresses", f"{path}.addresses")
+    optional_strings(answer, item, "unhealthyEndpoints", f"{path}.unhealthyEndpoints")
+    ports = item.get("ports")
+    if ports is not None:
+        for index, port in enumerate(require_objects(answer, item, "ports", f"{path}.ports")):
+            require(answer, port, "port", int, f"{path}.ports[{index}].port")
+    return item
+
+
+def list_services(session: Any, gateway_id: str, page_size: int = SERVICES_PAGE_SIZE) -> List[Dict[str, Any]]:
+    """ListServices of one gateway, every page (paged by the answer), raw items checked, each id once."""
+
+    def page(number: int, size: int) -> NumberedPage:
+        answer = _raw_get(
+            session,
+            "ListServices",
+            "/v1/services",
+            {"gatewayId": gateway_id, "pageNumber": number, "pageSize": size},
+            doing=f"list the services of {gateway_id}" + (f" (page {number})" if number > 1 else ""),
+        )
+        items = _data_items(answer)
+        for index, item in enumerate(items):
+            checked_service(answer, item, f"data.items[{index}]")
+        return NumberedPage(items, optional_count(answer, answer.body["data"], "totalSize", "data.totalSize"))
+
+    services: Dict[str, Dict[str, Any]] = {}
+    for item in collect_numbered_pages(page, page_size):
+        services.setdefault(item["serviceId"], item)
+    return list(services.values())
+
+
+def get_service(session: Any, service_id: str) -> Dict[str, Any]:
+    """GetService: the Service (raw, checked), for a list item that lacks its addresses or ports."""
+    answer = _raw_get(session, "GetService", f"/v1/services/{service_id}", {}, doing=f"get service {service_id}")
+    data = require(answer, answer.body, "data", dict, "data")
+    return checked_service(answer, data, "data")

@@ -43,6 +43,7 @@ def cluster_from_wire(body: Dict[str, Any]) -> Dict[str, Any]:
         "state": body.get("state"),
         "vpc_id": body.get("vpc_id") or None,
         "security_group_id": body.get("security_group_id") or None,
+        "container_cidr": body.get("container_cidr") or None,
     }
 
 

@@ -27,6 +27,7 @@ from typing import TypeVar
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_id
@@ -41,6 +42,7 @@ T = TypeVar("T")
 MAX_IDS_PER_CALL = 100  # InstanceIds and SecurityGroupIds take at most 100 ids
 PAGE_SIZE = 100  # MaxResults above 100 is read as 100
 RULES_PAGE_SIZE = 1000  # DescribeSecurityGroupAttribute takes MaxResults up to 1000
+ENI_PAGE_SIZE = 500  # DescribeNetworkInterfaces takes MaxResults 10-500
 MAX_TAGS = 20  # Tag.N, N from 1 to 20
 
 
@@ -77,7 +79,10 @@ def instance_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
                 nic_ips = [nic["PrimaryIpAddress"]]
             private_ips.extend(nic_ips)
     tags = {t.get("TagKey"): t.get("TagValue", "") for t in _listed(item.get("Tags"), "Tag") if t.get("TagKey")}
+    nics = _listed(item.get("NetworkInterfaces"), "NetworkInterface")
+    primary_nic = next((n for n in nics if n.get("Type") == "Primary"), nics[0] if nics else {})
     return {
+        "primary_network_interface_id": primary_nic.get("NetworkInterfaceId") or None,
         "instance_id": item.get("InstanceId"),
         "name": item.get("InstanceName"),
         "status": item.get("Status"),
@@ -252,3 +257,107 @@ def describe_security_group_ingress(session: Session, security_group_id: str) ->
         build,
         lambda answer: [permission_from_wire(p) for p in checked_permissions(answer)],
     )
+
+
+def describe_instances_by_private_ips(session: Session, ips: Iterable[str], vpc_id: str) -> List[Dict[str, Any]]:
+    """The instances of the VPC holding any of ips as their own (primary ENI) address, ceil(n/100) calls."""
+    models = session.models("ecs")
+
+    def batch(batch_ips: List[str]) -> List[Dict]:
+        def build(token: Optional[str]) -> Any:
+            return models.DescribeInstancesRequest(
+                region_id=session.region,
+                private_ip_addresses=json.dumps(batch_ips),
+                vpc_id=vpc_id,
+                max_results=PAGE_SIZE,
+                next_token=token,
+            )
+
+        return _describe_instances_pages(session, build)
+
+    results = bounded_map(batch, chunks(_unique(ips)))
+    return [instance for batch_result in results for instance in batch_result]
+
+
+def network_interface_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
+    ips = [s.get("PrivateIpAddress") for s in _listed(item.get("PrivateIpSets"), "PrivateIpSet")]
+    primary = item.get("PrivateIpAddress") or None
+    return {
+        "network_interface_id": item.get("NetworkInterfaceId"),
+        "type": item.get("Type"),
+        "instance_id": item.get("InstanceId") or None,
+        "security_group_ids": list(_listed(item.get("SecurityGroupIds"), "SecurityGroupId")),
+        "private_ips": list(dict.fromkeys(ip for ip in [primary, *ips] if ip)),
+    }
+
+
+def checked_network_interfaces(answer: Answer) -> List[Dict[str, Any]]:
+    """DescribeNetworkInterfaces items; each with its groups (what the gateway must be authorized to)."""
+    items = checked_listing(answer, "NetworkInterfaceSets", "NetworkInterfaceSet", "NetworkInterfaceId")
+    for index, item in enumerate(items):
+        path = f"NetworkInterfaceSets.NetworkInterfaceSet[{index}]"
+        groups = require(answer, item, "SecurityGroupIds", dict, f"{path}.SecurityGroupIds")
+        require(answer, groups, "SecurityGroupId", list, f"{path}.SecurityGroupIds.SecurityGroupId")
+        optional(answer, item, "PrivateIpSets", dict, f"{path}.PrivateIpSets")
+    return items
+
+
+class NetworkInterfacePager:
+    """DescribeNetworkInterfaces of a VPC (optionally only ENIs holding one of `ips` as a secondary IP,
+    or the one whose primary IP is `primary_ip`).
+
+    first() reads one page and tells the total (TotalCount); rest() reads the pages after it.
+    Split so that the caller can weigh the pages left against another way of looking up (_services).
+    """
+
+    def __init__(
+        self, session: Session, vpc_id: str, ips: Optional[List[str]] = None, primary_ip: Optional[str] = None
+    ) -> None:
+        self.session = session
+        self.vpc_id = vpc_id
+        self.ips = ips
+        self.primary_ip = primary_ip
+        self.next_token: Optional[str] = None
+        self.total: Optional[int] = None
+
+    def page(self, token: Optional[str]) -> TokenPage:
+        request = self.session.models("ecs").DescribeNetworkInterfacesRequest(
+            region_id=self.session.region,
+            vpc_id=self.vpc_id,
+            private_ip_address=self.ips,
+            primary_ip_address=self.primary_ip,
+            max_results=ENI_PAGE_SIZE,
+            next_token=token,
+        )
+        client = self.session.client("ecs")
+        response = self.session.call(
+            "DescribeNetworkInterfaces",
+            lambda: client.describe_network_interfaces(request),
+            doing=f"list the network interfaces of {self.vpc_id}",
+        )
+        answer = read_answer("ecs", "DescribeNetworkInterfaces", response)
+        items = [network_interface_from_wire(i) for i in checked_network_interfaces(answer)]
+        self.total = optional_count(answer, answer.body, "TotalCount", "TotalCount")
+        self.next_token = optional(answer, answer.body, "NextToken", str, "NextToken") or None
+        return TokenPage(items, self.next_token)
+
+    def first(self) -> List[Dict[str, Any]]:
+        return self.page(None).items
+
+    def rest(self) -> List[Dict[str, Any]]:
+        """The pages after first(); none when first() was the last."""
+        if self.next_token is None:
+            return []
+        start = self.next_token
+        return collect_token_pages(lambda token: self.page(token or start))
+
+
+def describe_network_interfaces_by_ips(session: Session, vpc_id: str, ips: Iterable[str]) -> List[Dict[str, Any]]:
+    """ENIs of the VPC matched by PrivateIpAddress.N (secondary IPs as documented), ceil(n/100) calls."""
+
+    def batch(batch_ips: List[str]) -> List[Dict]:
+        pager = NetworkInterfacePager(session, vpc_id, batch_ips)
+        return pager.first() + pager.rest()
+
+    results = bounded_map(batch, chunks(_unique(ips)))
+    return [eni for batch_result in results for eni in batch_result]

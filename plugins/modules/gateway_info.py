@@ -383,16 +383,8 @@ from typing import Any
 from typing import Callable
 from typing import Optional
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import get_gateway
-from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_authorizable_security_groups
-from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_authorizations
-from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_gateways
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import describe_security_groups
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_info import describe_gateways
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
-from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
-from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import verify_authorizations
 
 ARGUMENT_SPEC = dict(
     gateway_id=dict(type="str"),
@@ -402,84 +394,9 @@ ARGUMENT_SPEC = dict(
     authorizable=dict(type="bool", default=False),
     cluster_id=dict(type="str"),
     verify_backend_rules=dict(type="bool", default=False),
+    services=dict(type="bool", default=False),
+    service_cluster_ids=dict(type="list", elements="str"),
 )
-
-
-def validate(params: dict) -> None:
-    gateway_id = params["gateway_id"]
-    if gateway_id is not None:
-        check_id("gateway_id", gateway_id, "gateway")
-    if params["vpc_id"] is not None:
-        check_id("vpc_id", params["vpc_id"], "vpc")
-    if params["cluster_id"] is not None:
-        check_id("cluster_id", params["cluster_id"], "cluster")
-        if not params["authorizable"]:
-            raise OptionError("cluster_id", params["cluster_id"], "only narrows authorizable=true: set authorizable")
-    for key in ("name", "keyword"):
-        if params[key] is not None and not params[key].strip():
-            raise OptionError(key, params[key], "must not be empty: omit it instead")
-
-
-def _vswitch_ids(gateway: dict) -> list:
-    ids = {(gateway.get("vswitch") or {}).get("vswitch_id")}
-    ids.update(zone.get("vswitch_id") for zone in gateway.get("zones") or [])
-    return sorted(i for i in ids if i)
-
-
-def _fill_managed_group_types(module: AlibabaCloudModule, gateways: list) -> None:
-    """One ECS look-up for every managed group whose type the gateway API did not give."""
-    wanted = {
-        g["security_group"]["security_group_id"]
-        for g in gateways
-        if g["security_group"].get("security_group_id") and not g["security_group"].get("type")
-    }
-    found = {s["security_group_id"]: s for s in describe_security_groups(module.session, wanted)} if wanted else {}
-    for gateway in gateways:
-        group = gateway["security_group"]
-        ecs = found.get(group.get("security_group_id"), {})
-        group["type"] = group.get("type") or ecs.get("type")
-        group["name"] = group.get("name") or ecs.get("name")
-
-
-def describe_gateways(module: AlibabaCloudModule) -> dict:
-    params = module.params
-    validate(params)
-    session = module.session
-    if params["gateway_id"]:
-        gateways = [get_gateway(session, params["gateway_id"])]
-    else:
-        listed = list_gateways(session, name=params["name"], keyword=params["keyword"], vpc_id=params["vpc_id"])
-        gateways = sorted(listed, key=lambda g: g.get("gateway_id") or "")
-
-    def per_gateway(gateway: dict) -> dict:
-        extra = {"authorizations": list_authorizations(session, gateway["gateway_id"])}
-        if params["authorizable"]:
-            extra["authorizable_security_groups"] = list_authorizable_security_groups(
-                session, gateway["gateway_id"], params["cluster_id"]
-            )
-        return extra
-
-    for gateway, extra in zip(gateways, bounded_map(per_gateway, gateways)):
-        gateway["vswitch_ids"] = _vswitch_ids(gateway)
-        gateway.update(extra)
-    _fill_managed_group_types(module, gateways)
-    result = {"changed": False, "gateways": gateways}
-
-    if params["verify_backend_rules"]:
-        records = [record for gateway in gateways for record in gateway["authorizations"]]
-        checked, findings = verify_authorizations(session, records)
-        position = 0
-        for gateway in gateways:
-            count = len(gateway["authorizations"])
-            gateway["authorizations"] = checked[position : position + count]
-            position += count
-        # A finding names its rule; the rule tells which gateway it belongs to.
-        rule_owner = {r.get("rule_id"): g["gateway_id"] for g in gateways for r in g["authorizations"]}
-        for item in findings:
-            item["ids"] = dict(gateway_id=rule_owner.get(item["ids"].get("rule_id")), **item["ids"])
-            module.warn("{}: {} (gateway {})".format(item["code"], item["message"], item["ids"]["gateway_id"]))
-        result["findings"] = findings
-    return result
 
 
 def main(module_class: Optional[Callable[..., Any]] = None) -> None:
