@@ -231,10 +231,8 @@ class AdaptiveRateLimiter:
             now = self.clock()
             send_at = now
             if self.rate is not None:
-                interval = 1.0 / self.rate
-                burst = (max(self.rate, 1.0) - 1.0) * interval
-                send_at = max(now, self._tat - burst)
-                self._tat = max(self._tat, send_at) + interval
+                send_at = max(now, self._tat - self._burst_seconds())
+                self._tat = max(self._tat, send_at) + 1.0 / self.rate
             if self._first_send is None:
                 self._first_send = send_at
             self._sends.append(send_at)
@@ -268,11 +266,12 @@ class AdaptiveRateLimiter:
 
     def _hold_until(self, until: float) -> None:
         """No request leaves before ``until``; then they leave one interval apart (an empty bucket)."""
-        if self.rate is None:
-            return
-        interval = 1.0 / self.rate
-        burst = (max(self.rate, 1.0) - 1.0) * interval
-        self._tat = max(self._tat, until + burst)
+        if self.rate is not None:
+            self._tat = max(self._tat, until + self._burst_seconds())
+
+    def _burst_seconds(self) -> float:
+        """How far ahead of now ``_tat`` may be while a request still leaves at once: the bucket's capacity less one."""
+        return (max(self.rate or 0.0, 1.0) - 1.0) / (self.rate or 1.0)
 
     def _measured_rate(self, now: float) -> float:
         """Requests sent a second over the last RATE_WINDOW seconds (botocore: RateClocker)."""
