@@ -55,7 +55,7 @@ def limiter_on(fake: FakeTime) -> AdaptiveRateLimiter:
 
 def send_clean(limiter: AdaptiveRateLimiter, fake: FakeTime, count: int, spacing: float) -> None:
     """``count`` requests ``spacing`` seconds apart, each answered cleanly at once."""
-    for _ in range(count):
+    for _request in range(count):
         limiter.record(limiter.acquire(), throttled=False)
         fake.advance(spacing)
 
@@ -71,7 +71,7 @@ def engaged_at_eight_a_second(fake: FakeTime) -> AdaptiveRateLimiter:
 
 def test_starts_unlimited_and_stays_so_while_answers_are_clean(fake: FakeTime) -> None:
     limiter = limiter_on(fake)
-    for _ in range(500):
+    for _request in range(500):
         assert limiter.acquire() == fake.now  # a burst at one instant: nobody waits
     send_clean(limiter, fake, 50, 0.001)
     assert limiter.rate is None
@@ -83,7 +83,7 @@ def test_a_throttle_sets_the_rate_to_beta_times_the_measured_send_rate(fake: Fak
     assert limiter.rate == pytest.approx(5.6)
     assert limiter.cubic.w_max == pytest.approx(8.0)
     # The bucket starts empty: the next requests leave one interval (1/5.6 s) apart.
-    sends = [limiter.acquire() for _ in range(4)]
+    sends = [limiter.acquire() for _request in range(4)]
     gaps = [later - earlier for earlier, later in zip(sends, sends[1:])]
     assert gaps == [pytest.approx(1 / 5.6)] * 3
     assert fake.sleeps == [pytest.approx(n / 5.6) for n in (1, 2, 3)]
@@ -114,7 +114,7 @@ def test_growth_above_the_throttled_rate_is_capped_at_twice_the_measured_rate(fa
     fake.advance(30.0)  # long quiet: the curve is far above w_max, the demand is one request
     sends = [limiter.acquire()]
     assert limiter.record(sends[0], throttled=False) == pytest.approx(8.0)  # max(w_max, 2 * 1/s)
-    for _ in range(60):  # then requests as fast as the limiter lets them leave
+    for _request in range(60):  # then requests as fast as the limiter lets them leave
         sends.append(limiter.acquire())
         fake.now = max(fake.now, sends[-1])
         rate = limiter.record(sends[-1], throttled=False)
@@ -125,7 +125,7 @@ def test_growth_above_the_throttled_rate_is_capped_at_twice_the_measured_rate(fa
 
 def test_answers_to_requests_sent_before_the_decrease_do_not_decrease_it_again(fake: FakeTime) -> None:
     limiter = limiter_on(fake)
-    in_flight = [limiter.acquire() for _ in range(8)]  # a burst of 8 parallel requests
+    in_flight = [limiter.acquire() for _request in range(8)]  # a burst of 8 parallel requests
     fake.advance(0.05)
     first = limiter.record(in_flight[0], throttled=True)
     assert first == pytest.approx(8 / 0.5 * CUBIC_BETA)
@@ -137,7 +137,7 @@ def test_answers_to_requests_sent_before_the_decrease_do_not_decrease_it_again(f
 
 def test_the_rate_never_falls_below_the_minimum(fake: FakeTime) -> None:
     limiter = engaged_at_eight_a_second(fake)
-    for _ in range(40):
+    for _request in range(40):
         fake.advance(2.0)
         assert limiter.record(limiter.acquire(), throttled=True) >= MIN_RATE
     assert limiter.rate == MIN_RATE
@@ -153,7 +153,7 @@ def test_retry_after_holds_every_request_then_they_leave_one_interval_apart(fake
     send_clean(limiter, fake, 8, 0.125)
     throttled_at = fake.now
     limiter.record(limiter.acquire(), throttled=True, retry_after_ms=2000)
-    sends = [limiter.acquire() for _ in range(3)]
+    sends = [limiter.acquire() for _request in range(3)]
     assert sends == [pytest.approx(throttled_at + 2.0 + n / 5.6) for n in range(3)]
 
 
@@ -173,7 +173,7 @@ def test_limiters_are_per_product_and_region(fake: FakeTime) -> None:
     apig.record(apig.acquire(), throttled=True)
     assert apig.rate == pytest.approx(MIN_RATE / MIN_RATE * 2 * CUBIC_BETA)  # 1 send over 0.5 s
     for other in others:
-        for _ in range(100):
+        for _request in range(100):
             other.acquire()
         assert other.rate is None
     assert fake.sleeps == []
@@ -187,12 +187,12 @@ def test_parallel_acquires_get_distinct_slots_one_interval_apart(fake: FakeTime)
 
     def worker() -> None:
         start.wait()
-        for _ in range(25):
+        for _request in range(25):
             sent_at = limiter.acquire()
             with sends_lock:
                 sends.append(sent_at)
 
-    threads = [threading.Thread(target=worker) for _ in range(8)]
+    threads = [threading.Thread(target=worker) for _request in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -204,7 +204,7 @@ def test_parallel_acquires_get_distinct_slots_one_interval_apart(fake: FakeTime)
 
 def test_parallel_answers_leave_a_consistent_rate(fake: FakeTime) -> None:
     limiter = limiter_on(fake)
-    in_flight = [limiter.acquire() for _ in range(64)]
+    in_flight = [limiter.acquire() for _request in range(64)]
     fake.advance(0.5)
     threads = [
         threading.Thread(target=limiter.record, args=(sent_at, index % 2 == 0))
