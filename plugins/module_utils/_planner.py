@@ -72,14 +72,6 @@ class AddRanges(NamedTuple):
     port_ranges: tuple
     description: Optional[str] = None
 
-    def to_action(self) -> Dict[str, Any]:
-        return {
-            "action": "add",
-            "security_group_id": self.security_group_id,
-            "port_ranges": [str(port_range) for port_range in self.port_ranges],
-            "description": self.description,
-        }
-
 
 class DeleteRule(NamedTuple):
     """One DeleteGatewaySecurityGroupRule call; ``port_ranges`` are all the ranges the rule carries."""
@@ -87,14 +79,6 @@ class DeleteRule(NamedTuple):
     rule_id: str
     security_group_id: str
     port_ranges: tuple
-
-    def to_action(self) -> Dict[str, Any]:
-        return {
-            "action": "delete",
-            "rule_id": self.rule_id,
-            "security_group_id": self.security_group_id,
-            "port_ranges": [str(port_range) for port_range in self.port_ranges],
-        }
 
 
 class Plan(NamedTuple):
@@ -106,13 +90,10 @@ class Plan(NamedTuple):
     def changed(self) -> bool:
         return bool(self.adds or self.deletes or self.readds)
 
-    def to_actions(self) -> List[Dict[str, Any]]:
-        """The JSON-friendly ``actions`` result, in execution order (adds, deletes, re-adds)."""
-        return [step.to_action() for step in self.adds + self.deletes + self.readds]
-
-
-def plan_actions(plan: Plan) -> List[Dict[str, Any]]:
-    return plan.to_actions()
+    @property
+    def steps(self) -> tuple:
+        """Every step in execution order: adds, deletes, re-adds."""
+        return self.adds + self.deletes + self.readds
 
 
 class _Rule:
@@ -260,7 +241,7 @@ def _add_steps(pairs_with_description: Iterable[Tuple[Pair, Optional[str]]]) -> 
     )
 
 
-def apply_plan(current: Iterable[Authorization], plan: Plan) -> Set[Pair]:
+def pairs_after_plan(current: Iterable[Authorization], plan: Plan) -> Set[Pair]:
     """The (group, range) set after the plan: deleted rule ids lose every range, adds and re-adds arrive."""
     deleted = {step.rule_id for step in plan.deletes}
     result = {(auth.security_group_id, PortRange(*auth.port_range)) for auth in current if auth.rule_id not in deleted}
@@ -273,7 +254,7 @@ def diff_lines(authorization_pairs: Iterable[tuple]) -> str:
     """``"sg-123 8080/8080\\n"`` per (group, range[, description]) or Authorization, sorted, one per line.
 
     A description, when given, follows the range after a space; plan_diff gives none, so that its
-    after text is exactly what apply_plan yields.
+    after text is exactly what pairs_after_plan yields.
     """
     lines = set()
     for item in authorization_pairs:
@@ -294,4 +275,4 @@ def current_pairs(current: Iterable[Authorization]) -> Set[Pair]:
 def plan_diff(current: Iterable[Authorization], plan: Plan) -> Dict[str, str]:
     """Ansible's diff (before/after) built from the plan itself, never from a second code path."""
     current = list(current)
-    return {"before": diff_lines(current_pairs(current)), "after": diff_lines(apply_plan(current, plan))}
+    return {"before": diff_lines(current_pairs(current)), "after": diff_lines(pairs_after_plan(current, plan))}
