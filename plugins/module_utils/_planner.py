@@ -153,15 +153,8 @@ def plan_authorizations(
     if state == "absent" and (purge_port_ranges or purge_security_groups):
         raise ValueError("purge_port_ranges and purge_security_groups cannot be used with state=absent")
 
-    current = list(current)
     rules = _index_rules(current)
-    # Which rule ids hold each (group, range).
-    holders: Dict[Pair, List[str]] = {}
-    for rule in rules.values():
-        for pair in rule.pairs:
-            holders.setdefault(pair, []).append(rule.rule_id)
-    for rule_ids in holders.values():
-        rule_ids.sort()
+    holders = _holders(rules)
 
     desired = list(desired)
     # state=absent matches exact ranges, so overlapping ranges there are distinct targets, not one union.
@@ -171,21 +164,10 @@ def plan_authorizations(
     desired_pairs: Set[Pair] = {(group_id, pr) for group_id, (ranges, _description) in wanted.items() for pr in ranges}
 
     # Pairs the plan removes on purpose; everything else that exists now must still exist after it.
-    removed: Set[Pair] = set()
     if state == "absent":
-        for group_id, (ranges, _description) in wanted.items():
-            if group_id in whole_groups:
-                removed.update(pair for pair in holders if pair[0] == group_id)
-            else:
-                removed.update((group_id, pr) for pr in ranges if (group_id, pr) in holders)
+        removed = _revoked_pairs(wanted, whole_groups, holders)
     else:
-        for pair in holders:
-            group_id = pair[0]
-            if group_id in wanted:
-                if purge_port_ranges and pair not in desired_pairs:
-                    removed.add(pair)
-            elif purge_security_groups:
-                removed.add(pair)
+        removed = _purged_pairs(wanted, desired_pairs, holders, purge_port_ranges, purge_security_groups)
 
     deleted: Set[str] = {rule_id for pair in removed for rule_id in holders[pair]}
     if state == "present":
@@ -200,18 +182,56 @@ def plan_authorizations(
     adds = _add_steps((pair, wanted[pair[0]][1]) for pair in missing if pair not in holders)
     # Ranges lost with a deleted multi-range rule keep the description they had.
     readds = _add_steps((pair, rules[holders[pair][0]].description) for pair in missing if pair in holders)
-    deletes = tuple(
-        sorted(
-            (
-                DeleteRule(
-                    rule_id, rules[rule_id].security_group_id, tuple(sorted(pr for _group, pr in rules[rule_id].pairs))
-                )
-                for rule_id in deleted
-            ),
-            key=lambda step: (step.security_group_id, step.rule_id),
-        )
+    return Plan(adds=adds, deletes=_delete_steps(rules, deleted), readds=readds)
+
+
+def _holders(rules: Dict[str, _Rule]) -> Dict[Pair, List[str]]:
+    """Which rule ids hold each (group, range), sorted."""
+    holders: Dict[Pair, List[str]] = {}
+    for rule in rules.values():
+        for pair in rule.pairs:
+            holders.setdefault(pair, []).append(rule.rule_id)
+    for rule_ids in holders.values():
+        rule_ids.sort()
+    return holders
+
+
+def _revoked_pairs(wanted: Dict[str, Tuple[List[PortRange], Any]], whole_groups: Set[str], holders: Dict) -> Set[Pair]:
+    """state=absent: the listed ranges that exist, and every range of a group listed without ranges."""
+    removed: Set[Pair] = set()
+    for group_id, (ranges, _description) in wanted.items():
+        if group_id in whole_groups:
+            removed.update(pair for pair in holders if pair[0] == group_id)
+        else:
+            removed.update((group_id, pr) for pr in ranges if (group_id, pr) in holders)
+    return removed
+
+
+def _purged_pairs(
+    wanted: Dict[str, Tuple[List[PortRange], Any]],
+    desired_pairs: Set[Pair],
+    holders: Dict,
+    purge_port_ranges: bool,
+    purge_security_groups: bool,
+) -> Set[Pair]:
+    """state=present: what the purge options remove (undesired ranges of desired groups, every undesired group)."""
+    removed: Set[Pair] = set()
+    for pair in holders:
+        if pair[0] in wanted:
+            if purge_port_ranges and pair not in desired_pairs:
+                removed.add(pair)
+        elif purge_security_groups:
+            removed.add(pair)
+    return removed
+
+
+def _delete_steps(rules: Dict[str, _Rule], deleted: Set[str]) -> tuple:
+    """One DeleteRule per deleted rule id, with every range it carries, sorted by group then rule id."""
+    steps = (
+        DeleteRule(rule_id, rules[rule_id].security_group_id, tuple(sorted(pr for _group, pr in rules[rule_id].pairs)))
+        for rule_id in deleted
     )
-    return Plan(adds=adds, deletes=deletes, readds=readds)
+    return tuple(sorted(steps, key=lambda step: (step.security_group_id, step.rule_id)))
 
 
 def _delete_duplicates(desired_pairs: Set[Pair], holders: Dict[Pair, List[str]], deleted: Set[str]) -> None:
