@@ -371,9 +371,6 @@ sources:
       sample: []
 """
 
-from typing import Any
-from typing import Callable
-from typing import Optional
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_CONSTRAINTS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_KEYS
@@ -417,10 +414,8 @@ def discover_backends(module: AlibabaCloudModule) -> dict:
     return dict(changed=False, **result)
 
 
-def main(module_class: Optional[Callable[..., Any]] = None) -> None:
-    """Run the module; the action plugin passes module_class to run it inside ansible-playbook."""
+def main() -> None:
     module = AlibabaCloudModule(
-        module_class=module_class,
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=SOURCE_CONSTRAINTS["mutually_exclusive"] + [("sources", key) for key in SOURCE_OPTIONS],
         required_one_of=[SOURCE_KEYS + ("sources",)],

@@ -379,9 +379,6 @@ findings:
         port_range: 8080/8080
 """
 
-from typing import Any
-from typing import Callable
-from typing import Optional
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import get_gateway
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_authorizable_security_groups
@@ -482,10 +479,8 @@ def describe_gateways(module: AlibabaCloudModule) -> dict:
     return result
 
 
-def main(module_class: Optional[Callable[..., Any]] = None) -> None:
-    """Run the module; the action plugin passes module_class to run it inside ansible-playbook."""
+def main() -> None:
     module = AlibabaCloudModule(
-        module_class=module_class,
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=[("gateway_id", "name"), ("gateway_id", "keyword"), ("gateway_id", "vpc_id")],
         supports_check_mode=True,
