@@ -375,46 +375,19 @@ from typing import Any
 from typing import Callable
 from typing import Optional
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_CONSTRAINTS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_KEYS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_OPTIONS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import discover
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import parse_sources
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import run_backend_sg_info
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_KEYS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_OPTIONS
 
+# Types only: the rules of a source (node pool filters, ids, tags) are _sources.parse_source's.
 ARGUMENT_SPEC = dict(
     SOURCE_OPTIONS,
-    sources=dict(
-        type="list",
-        elements="dict",
-        options=dict(SOURCE_OPTIONS, name=dict(type="str")),
-        required_one_of=[SOURCE_KEYS],
-        **SOURCE_CONSTRAINTS,
-    ),
+    sources=dict(type="list", elements="dict", options=dict(SOURCE_OPTIONS, name=dict(type="str"))),
     vpc_id=dict(type="str"),
     inspect_nodes=dict(type="bool", default=True),
     return_instances=dict(type="bool", default=True),
 )
-
-
-def discover_backends(module: AlibabaCloudModule) -> dict:
-    params = module.params
-    vpc_id = params["vpc_id"]
-    if vpc_id is not None:
-        check_id("vpc_id", vpc_id, "vpc")
-    sources = parse_sources(params)
-    result = discover(
-        module.session,
-        sources,
-        vpc_id=vpc_id,
-        inspect_nodes=params["inspect_nodes"],
-        with_sources=params["sources"] is not None,
-    )
-    module.warn_findings(result["findings"])
-    if not params["return_instances"]:
-        del result["instances"]
-    return dict(changed=False, **result)
 
 
 def main(module_class: Optional[Callable[..., Any]] = None) -> None:
@@ -422,12 +395,11 @@ def main(module_class: Optional[Callable[..., Any]] = None) -> None:
     module = AlibabaCloudModule(
         module_class=module_class,
         argument_spec=ARGUMENT_SPEC,
-        mutually_exclusive=SOURCE_CONSTRAINTS["mutually_exclusive"] + [("sources", key) for key in SOURCE_OPTIONS],
+        mutually_exclusive=[("sources", key) for key in SOURCE_OPTIONS],
         required_one_of=[SOURCE_KEYS + ("sources",)],
-        required_by=SOURCE_CONSTRAINTS["required_by"],
         supports_check_mode=True,
     )
-    module.run(discover_backends)
+    module.run(run_backend_sg_info)
 
 
 if __name__ == "__main__":
