@@ -12,9 +12,9 @@ version_added: 1.0.0
 description:
   - Finds the ECS security groups of the nodes a Cloud-native API Gateway (APIG) backend runs on, the groups
     that need the gateway's inbound rule (see M(alibabacloud.apig.gateway_sg_authorization)).
-  - To authorize the gateway to what it finds, declare the backends (one source and its port ranges per entry) in
-    O(alibabacloud.apig.gateway_sg_authorization#module:backends), which discovers the same way and converges in
-    the same task. This module is for looking, auditing and reporting.
+  - The C(alibabacloud.apig.backend_access) role composes it with M(alibabacloud.apig.gateway_sg_authorization) -
+    one run of this module with O(sources) for all the role's backend entries, checked by the same parser, then one
+    converge of the groups it found. Unknown ids are findings here; the role decides what to authorize.
   - Sources, in any combination, at least one of them - an ACK cluster (O(cluster_id)), optionally narrowed to
     some node pools (O(nodepool_ids) or O(nodepool_names)); ECS instances by id (O(instance_ids)); ECS instances
     by tags (O(instance_tags)); security groups by id (O(security_group_ids)).
@@ -76,6 +76,8 @@ options:
     description:
       - Several sources, each with the keys of the top-level source options, discovered in one run with shared,
         de-duplicated API calls. The result then has RV(sources), aligned by index with this list.
+      - Each entry is checked as the top-level options are (the same parser checks the entries of the
+        C(alibabacloud.apig.backend_access) role), and a wrong one fails naming C(sources[i].option) and the value.
       - Mutually exclusive with the top-level source options (O(cluster_id), O(nodepool_ids), O(nodepool_names),
         O(instance_ids), O(instance_tags) and O(security_group_ids)).
     type: list
