@@ -309,18 +309,18 @@ GROUPS: Dict[str, List[Case]] = {
             backend_access_backends=[dict(CLUSTER_ENTRY, port_ranges=[])],
         ),
         role(
-            "entry with two sources",
-            ("backend_access_backends[0]: needs exactly one of", "got cluster_id, instance_ids"),
-            backend_access_backends=[dict(CLUSTER_ENTRY, instance_ids=["i-node1-hz01"])],
+            "entry without a source",
+            ("backend_access_backends[0]: {'name': 'web'} names no source: give one or more of cluster_id",),
+            backend_access_backends=[{"name": "web", "port_ranges": [8080]}],
         ),
         role(
             "entry with both node pool filters",
-            ("backend_access_backends[0]: nodepool_ids and nodepool_names are mutually exclusive",),
+            ("backend_access_backends[0].nodepool_names: ['service1-pool'] is mutually exclusive with nodepool_ids",),
             backend_access_backends=[dict(CLUSTER_ENTRY, nodepool_ids=[NODEPOOL], nodepool_names=["service1-pool"])],
         ),
         role(
             "node pool filter without a cluster",
-            ("backend_access_backends[0].nodepool_ids: only applies with cluster_id",),
+            ("backend_access_backends[0].nodepool_ids: ['np-service1-hz01'] needs cluster_id",),
             backend_access_backends=[
                 {"instance_ids": ["i-node1-hz01"], "nodepool_ids": [NODEPOOL], "port_ranges": [80]}
             ],

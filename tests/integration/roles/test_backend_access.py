@@ -159,8 +159,8 @@ def test_audit_reports_drift_planted_out_of_band(emulator, tmp_path: Path):
             "backend_access_backends[0].port_ranges[0]: 0",
         ),
         (
-            {"backend_access_backends": [{"instance_ids": ["i-1"], "cluster_id": "c-1", "port_ranges": [80]}]},
-            "backend_access_backends[0]: needs exactly one of",
+            {"backend_access_backends": [{"name": "web", "port_ranges": [80]}]},
+            "backend_access_backends[0]: {'name': 'web'} names no source",
         ),
         ({"backend_access_backends": [{"cluster_id": "c-demo-hz01"}]}, "port_ranges"),
         ({"backend_access_purge": True, "backend_access_state": "absent"}, "backend_access_purge"),
