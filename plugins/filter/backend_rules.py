@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Filters of the backend_access role; the logic lives in module_utils/_backends.py."""
+"""Filters of the backend_access role; the one parser of backend entries lives in module_utils/_backends.py."""
 
 from __future__ import annotations
 
@@ -9,19 +9,24 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import BackendEntryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
+
+# What the parser raises for input it refuses: each message names the field (with its index) and the value.
+INPUT_ERRORS = (OptionError, PortRangeError, BackendEntryError)
 
 
 def backend_entries(entries, field="backends", state="present"):
     try:
         return normalize_backend_entries(entries, field, state=state)
-    except BackendEntryError as err:
+    except INPUT_ERRORS as err:
         raise AnsibleFilterError(str(err)) from None
 
 
 def backend_rules(entries, discovered, state="present"):
     try:
         return merge_backend_rules(entries, discovered, state=state)
-    except BackendEntryError as err:
+    except INPUT_ERRORS as err:
         raise AnsibleFilterError(str(err)) from None
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from typing import Callable
 from typing import Dict
 from typing import Iterable
 from typing import List
@@ -31,7 +30,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import _import
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import NumberedPage
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_numbered_pages
-from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
 
@@ -146,33 +144,6 @@ def list_authorizations(session: Any, gateway_id: str) -> List[Dict[str, Any]]:
     )
     answer = read_answer("apig", "ListGatewayAuthorizedSecurityGroupRules", response)
     return normalize_authorization_items(checked_authorization_items(answer))
-
-
-def to_planner_authorizations(
-    records: Iterable[Dict[str, Any]], warn: Optional[Callable[[str], None]] = None
-) -> List[Authorization]:
-    """The planner's view of the records; a range the API returned unreadable is left out, with a warning."""
-    authorizations = []
-    for record in records:
-        parsed = _parsed_range(record.get("port_range"))
-        if parsed is None:
-            if warn:
-                warn(
-                    "Ignoring authorization {} of {}: its port range {!r} as returned by the API cannot be read; "
-                    "it is left untouched and not planned.".format(
-                        record.get("rule_id"), record.get("security_group_id"), record.get("port_range")
-                    )
-                )
-            continue
-        authorizations.append(
-            Authorization(
-                rule_id=record.get("rule_id"),
-                security_group_id=record.get("security_group_id"),
-                port_range=parsed,
-                description=record.get("description"),
-            )
-        )
-    return authorizations
 
 
 def add_security_group_rule(

@@ -2,13 +2,14 @@
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
-"""Backend entries (gateway_sg_authorization's `backends`, the backend_access role's list): validation, and
-merging into one desired rule set.
+"""Backend entries (the backend_access role's list): the one parser, and the merge into one desired rule set.
 
-An entry names one source of backends (an ACK cluster, ECS instances, ECS tags or security
-groups) and the port ranges the gateway must reach there. Discovery turns each source into
-security groups; merge_backend_rules then gives every group the union of the ranges of all
-the entries that reach it, which gateway_sg_authorization converges like its `rules`.
+An entry names one or more sources of backends (an ACK cluster, ECS instances, ECS tags or
+security groups; _sources.parse_source checks them, as backend_sg_info checks its `sources`)
+and the port ranges the gateway must reach there (_port_ranges, read as a module reads its
+``type: list`` options). Discovery turns each entry's source into security groups;
+merge_backend_rules then gives every group the union of the ranges of all the entries that
+reach it, which gateway_sg_authorization converges as its `rules`.
 """
 
 from __future__ import annotations
@@ -16,84 +17,102 @@ from __future__ import annotations
 from typing import Any
 from typing import Dict
 from typing import List
+from typing import NamedTuple
+from typing import Optional
 from typing import Sequence
 from typing import Tuple
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import NODEPOOL_KEYS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_KEYS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import Source
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import parse_source
-from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_list
+from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import normalize_port_ranges
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_ENTRY_KEYS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_KEYS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import parse_source
 
-ENTRY_KEYS = ("name", "port_ranges", "description") + SOURCE_KEYS + NODEPOOL_KEYS
+ENTRY_KEYS = SOURCE_ENTRY_KEYS + ("port_ranges", "description")
 
 
 class BackendEntryError(ValueError):
-    """An entry that cannot be used; the message names the field (with its index) and the value."""
+    """Entries and discovery's result that do not belong together (the options themselves raise OptionError)."""
+
+
+class BackendEntry(NamedTuple):
+    """One checked entry: its source, its port ranges (merged for state present) and its description."""
+
+    name: str
+    source: Source
+    port_ranges: Tuple[PortRange, ...]
+    description: Optional[str]
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The backend_entries filter's shape: the source as backend_sg_info's `sources` take it."""
+        return {
+            "name": self.name,
+            "source": self.source.to_options(),
+            "port_ranges": [str(pr) for pr in self.port_ranges],
+            "description": self.description,
+        }
+
+
+def parse_backend_entries(entries: Any, field: str, state: str = "present") -> List[BackendEntry]:
+    """Check every entry, before any API call; OptionError or PortRangeError name the field ``field[i]...``.
+
+    With state present every entry needs port ranges, and overlapping ones are merged; with absent the
+    ranges are kept as listed (revoking 80/9000 and 8080 revokes both), and may be left out.
+    """
+    if not isinstance(entries, list):
+        raise OptionError(field, entries, "must be a list of backend entries")
+    return [parse_backend_entry(entry, f"{field}[{index}]", index, state) for index, entry in enumerate(entries)]
+
+
+def parse_backend_entry(entry: Any, where: str, index: int, state: str = "present") -> BackendEntry:
+    if not isinstance(entry, dict):
+        raise OptionError(where, entry, "must be a dictionary")
+    unknown = sorted((key for key in entry if key not in ENTRY_KEYS), key=str)
+    if unknown:
+        key = unknown[0]
+        raise OptionError(f"{where}.{key}", entry[key], "is not a key of an entry; keys: " + ", ".join(ENTRY_KEYS))
+    source = parse_source({key: entry.get(key) for key in SOURCE_ENTRY_KEYS}, index, where)
+    name = source.name or _default_name(source)
+    return BackendEntry(
+        name=name,
+        source=source._replace(name=name),
+        port_ranges=_entry_port_ranges(entry.get("port_ranges"), f"{where}.port_ranges", state),
+        description=as_str(entry.get("description")),
+    )
+
+
+def _entry_port_ranges(raw: Any, field: str, state: str) -> Tuple[PortRange, ...]:
+    present = state == "present"
+    if raw is None and present:
+        raise OptionError(field.rsplit(".", 1)[0], "port_ranges", "is missing: an entry lists the ports to authorize")
+    values = as_list(field, raw) or []
+    port_ranges = normalize_port_ranges(values, field, merge=present)
+    if present and not port_ranges:
+        raise OptionError(field, raw, "must list at least one port range")
+    return tuple(port_ranges)
+
+
+def _default_name(source: Source) -> str:
+    """``cluster_id=c1``, ``instance_tags=app:web``: the entry's source keys and values."""
+    options = source.to_options()
+    return " ".join(f"{key}={_describe(options[key])}" for key in SOURCE_KEYS if key in options)
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return ",".join(f"{k}:{value[k]}" for k in sorted(value))
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
 
 
 def normalize_backend_entries(entries: Any, field: str, state: str = "present") -> List[Dict[str, Any]]:
-    """Check every entry and return them as {name, source, port_ranges ("start/end"), description}.
-
-    With state present every entry needs port ranges, and overlapping ones are merged; with absent the
-    ranges are kept as listed, so that revoking 80/9000 and 8080 revokes both authorizations.
-    """
-    present = state == "present"
-    if not isinstance(entries, list):
-        raise BackendEntryError(f"{field}: {entries!r} must be a list of backend entries")
-    normalized = []
-    for index, entry in enumerate(entries):
-        where = f"{field}[{index}]"
-        if not isinstance(entry, dict):
-            raise BackendEntryError(f"{where}: {entry!r} must be a dictionary")
-        unknown = sorted(set(entry) - set(ENTRY_KEYS))
-        if unknown:
-            raise BackendEntryError(
-                "{}: unknown key(s) {}; an entry takes {}".format(where, ", ".join(unknown), ", ".join(ENTRY_KEYS))
-            )
-        sources = [key for key in SOURCE_KEYS if entry.get(key) not in (None, "", [], {})]
-        if len(sources) != 1:
-            raise BackendEntryError(
-                "{}: needs exactly one of {}, got {}".format(
-                    where, ", ".join(SOURCE_KEYS), ", ".join(sources) if sources else "none"
-                )
-            )
-        filters = [key for key in NODEPOOL_KEYS if entry.get(key)]
-        if filters and sources[0] != "cluster_id":
-            raise BackendEntryError(f"{where}.{filters[0]}: only applies with cluster_id")
-        if len(filters) > 1:
-            raise BackendEntryError(f"{where}: nodepool_ids and nodepool_names are mutually exclusive")
-        ranges_field = where + ".port_ranges"
-        raw_ranges = entry.get("port_ranges")
-        if raw_ranges is None and not present:
-            raw_ranges = []
-        try:
-            port_ranges = normalize_port_ranges(raw_ranges, ranges_field, merge=present)
-        except PortRangeError as err:
-            raise BackendEntryError(str(err)) from None
-        if present and not port_ranges:
-            raise BackendEntryError(f"{ranges_field}: {raw_ranges!r} must list at least one port range")
-        source = {key: entry[key] for key in SOURCE_KEYS + NODEPOOL_KEYS if entry.get(key) not in (None, "", [], {})}
-        normalized.append(
-            {
-                "name": entry.get("name") or f"{sources[0]}={_describe(entry[sources[0]])}",
-                "source": source,
-                "port_ranges": [str(pr) for pr in port_ranges],
-                "description": entry.get("description"),
-            }
-        )
-    return normalized
-
-
-def parse_backends(entries: Any, field: str, state: str = "present") -> Tuple[List[Dict[str, Any]], List[Source]]:
-    """The normalized entries and their discovery sources, every id checked: all before any API call."""
-    normalized = normalize_backend_entries(entries, field, state=state)
-    sources = [
-        parse_source(dict(entry["source"], name=entry["name"]), index, f"{field}[{index}]")
-        for index, entry in enumerate(normalized)
-    ]
-    return normalized, sources
+    """The backend_entries filter: the entries as {name, source, port_ranges ("start/end"), description}."""
+    return [entry.to_dict() for entry in parse_backend_entries(entries, field, state)]
 
 
 def merge_backend_rules(
@@ -101,9 +120,9 @@ def merge_backend_rules(
 ) -> List[Dict[str, Any]]:
     """One rule per security group, with the union of the ranges of every entry that reaches it.
 
-    `discovered` is backend_sg_info's `sources` result, aligned by index with `entries`. A group's
-    description is that of the first entry that reaches it and has one. Overlapping ranges are merged
-    only for state present (see normalize_backend_entries).
+    `entries` are the backend_entries filter's; `discovered` is backend_sg_info's `sources` result,
+    aligned by index with them. A group's description is that of the first entry that reaches it and
+    has one. Overlapping ranges are merged only for state present (see parse_backend_entries).
     """
     if len(entries) != len(discovered):
         raise BackendEntryError(f"discovery returned {len(discovered)} sources for {len(entries)} backend entries")
@@ -116,21 +135,9 @@ def merge_backend_rules(
                 descriptions[group_id] = entry.get("description")
     rules = []
     for group_id in sorted(ranges):
-        rule = {
-            "security_group_id": group_id,
-            "port_ranges": [
-                str(pr) for pr in normalize_port_ranges(ranges[group_id], group_id, merge=state == "present")
-            ],
-        }
+        merged = normalize_port_ranges(ranges[group_id], group_id, merge=state == "present")
+        rule = {"security_group_id": group_id, "port_ranges": [str(pr) for pr in merged]}
         if descriptions.get(group_id):
             rule["description"] = descriptions[group_id]
         rules.append(rule)
     return rules
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, dict):
-        return ",".join(f"{k}:{value[k]}" for k in sorted(value))
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    return str(value)

@@ -7,7 +7,9 @@
 The SDKs are imported on first use, and only the product a module actually calls: importing
 one product's client costs about half a second, and the sanity import test runs without them.
 Every API call goes through Session.call, which applies the one retry policy (_retries) and
-turns SDK exceptions into _errors.ApiError.
+turns SDK exceptions into _errors.ApiError. Every request a Session's client sends (the SDK sends
+each through ``call_api``, retries included) first waits for the adaptive rate limiter of its
+product and region, and reports its answer to it (_retries.rate_limited).
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from typing import TypeVar
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import CREDENTIAL_WAYS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import ConnectionSettings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import RateLimiters
 from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import RetryPolicy
 from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import call_with_retries
+from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import rate_limited
 
 T = TypeVar("T")
 
@@ -52,18 +56,20 @@ def _import(module_name: str, library: str) -> Any:
 
 
 class Session:
-    """Lazily built SDK clients sharing one set of settings and one retry policy."""
+    """Lazily built SDK clients sharing one set of settings, one retry policy and the run's rate limiters."""
 
     def __init__(
         self,
         settings: ConnectionSettings,
         retry_policy: Optional[RetryPolicy] = None,
         log: Optional[Callable[[str], None]] = None,
+        rate_limiters: Optional[RateLimiters] = None,
     ) -> None:
         self.settings = settings
         self.retry_policy = retry_policy or RetryPolicy(
             max_attempts=settings.max_attempts, max_total_seconds=settings.retry_timeout
         )
+        self.rate_limiters = rate_limiters or RateLimiters()  # per run: a Session lives one module run
         self._log = log
         self._clients: Dict[str, Any] = {}
         self._credential: Any = None
@@ -80,7 +86,7 @@ class Session:
     def client(self, product: str) -> Any:
         with self._lock:
             if product not in self._clients:
-                self._clients[product] = self._build_client(product)
+                self._clients[product] = self._rate_limited(product, self._build_client(product))
             return self._clients[product]
 
     def call(self, operation: str, fn: Callable[[], T], retry_transport: bool = True, doing: Optional[str] = None) -> T:
@@ -97,6 +103,17 @@ class Session:
         except ApiError as err:
             err.doing = err.doing or doing
             raise
+
+    def _rate_limited(self, product: str, client: Any) -> Any:
+        """The client, its every request paced by the rate limiter of (product, region)."""
+
+        def on_throttled(rate: Optional[float]) -> None:
+            if self._log:
+                self._log(f"{product} in {self.region}: throttled, now sending at most {rate:.2f} requests a second")
+
+        limiter = self.rate_limiters.limiter(product, self.region)
+        client.call_api = rate_limited(limiter, client.call_api, on_throttled)
+        return client
 
     def _build_client(self, product: str) -> Any:
         client_module = _import(SDK_PACKAGES[product][0], SDK_PACKAGES[product][2])

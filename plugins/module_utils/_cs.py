@@ -79,8 +79,7 @@ def node_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
 
 def describe_cluster(session: Session, cluster_id: str) -> Dict[str, Any]:
     """DescribeClusterDetail. Raises ApiError (ErrorClusterNotFound) for an unknown cluster."""
-    client = session.client("cs")
-    response = session.call("DescribeClusterDetail", lambda: client.describe_cluster_detail(cluster_id))
+    response = session.call("DescribeClusterDetail", lambda: session.client("cs").describe_cluster_detail(cluster_id))
     answer = read_answer("cs", "DescribeClusterDetail", response)
     require_id(answer, answer.body, "cluster_id", "cluster_id")
     return cluster_from_wire(answer.body)
@@ -88,9 +87,10 @@ def describe_cluster(session: Session, cluster_id: str) -> Dict[str, Any]:
 
 def describe_node_pools(session: Session, cluster_id: str) -> List[Dict[str, Any]]:
     """Every node pool of the cluster, in one call. Raises ApiError for an unknown cluster."""
-    client = session.client("cs")
     request = session.models("cs").DescribeClusterNodePoolsRequest()
-    response = session.call("DescribeClusterNodePools", lambda: client.describe_cluster_node_pools(cluster_id, request))
+    response = session.call(
+        "DescribeClusterNodePools", lambda: session.client("cs").describe_cluster_node_pools(cluster_id, request)
+    )
     return [
         node_pool_from_wire(item)
         for item in checked_node_pools(read_answer("cs", "DescribeClusterNodePools", response))
@@ -128,7 +128,6 @@ def describe_cluster_nodes(
     ceil(n/100) calls (one when it has no node) from a server that serves pages of 100; ceil(n/c)
     from one that caps its pages at c nodes.
     """
-    client = session.client("cs")
     models = session.models("cs")
 
     def page(number: int, size: int) -> NumberedPage:
@@ -136,7 +135,9 @@ def describe_cluster_nodes(
         request = models.DescribeClusterNodesRequest(
             nodepool_id=nodepool_id, page_number=str(number), page_size=str(size)
         )
-        response = session.call("DescribeClusterNodes", lambda: client.describe_cluster_nodes(cluster_id, request))
+        response = session.call(
+            "DescribeClusterNodes", lambda: session.client("cs").describe_cluster_nodes(cluster_id, request)
+        )
         return checked_nodes_page(read_answer("cs", "DescribeClusterNodes", response))
 
     nodes = collect_numbered_pages(page, NODES_PAGE_SIZE, map_pages=bounded_map)

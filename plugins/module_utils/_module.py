@@ -54,22 +54,17 @@ class _AnsibleModule(AnsibleModule):
 
 
 class AlibabaCloudModule:
-    """The module's options, mode, session, warnings and exit.
-
-    ``module_class`` is AnsibleModule's, unless the module runs inside ansible-playbook: then the
-    action plugin passes its in-process twin (plugin_utils/_in_process.py), which has the same interface.
-    """
+    """The module's options, mode, session, warnings and exit."""
 
     def __init__(
         self,
         argument_spec: dict,
         mutually_exclusive: Optional[list] = None,
-        module_class: Optional[Callable[..., Any]] = None,
         **kwargs: Any,
     ) -> None:
         spec = dict(COMMON_ARGUMENT_SPEC)
         spec.update(argument_spec)
-        self.module = (module_class or _AnsibleModule)(
+        self.module = _AnsibleModule(
             argument_spec=spec,
             mutually_exclusive=list(COMMON_MUTUALLY_EXCLUSIVE) + list(mutually_exclusive or []),
             **kwargs,

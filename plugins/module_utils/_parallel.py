@@ -8,7 +8,7 @@ Every read that does not depend on another (pages after the first, id batches, o
 group's rules per group, one gateway's details per gateway) goes through bounded_map, so that
 the number of requests in flight has one bound for the whole collection. Parallelism changes how
 long a look-up takes, never which calls it makes. Writes have their own bound, the
-max_concurrent_writes option (see _authorizations.py), because they stop at the first failure.
+max_concurrent_writes option (see _writes.py), because they stop at the first failure.
 """
 
 from __future__ import annotations

@@ -72,14 +72,6 @@ class AddRanges(NamedTuple):
     port_ranges: tuple
     description: Optional[str] = None
 
-    def to_action(self) -> Dict[str, Any]:
-        return {
-            "action": "add",
-            "security_group_id": self.security_group_id,
-            "port_ranges": [str(port_range) for port_range in self.port_ranges],
-            "description": self.description,
-        }
-
 
 class DeleteRule(NamedTuple):
     """One DeleteGatewaySecurityGroupRule call; ``port_ranges`` are all the ranges the rule carries."""
@@ -87,14 +79,6 @@ class DeleteRule(NamedTuple):
     rule_id: str
     security_group_id: str
     port_ranges: tuple
-
-    def to_action(self) -> Dict[str, Any]:
-        return {
-            "action": "delete",
-            "rule_id": self.rule_id,
-            "security_group_id": self.security_group_id,
-            "port_ranges": [str(port_range) for port_range in self.port_ranges],
-        }
 
 
 class Plan(NamedTuple):
@@ -106,13 +90,10 @@ class Plan(NamedTuple):
     def changed(self) -> bool:
         return bool(self.adds or self.deletes or self.readds)
 
-    def to_actions(self) -> List[Dict[str, Any]]:
-        """The JSON-friendly ``actions`` result, in execution order (adds, deletes, re-adds)."""
-        return [step.to_action() for step in self.adds + self.deletes + self.readds]
-
-
-def plan_actions(plan: Plan) -> List[Dict[str, Any]]:
-    return plan.to_actions()
+    @property
+    def steps(self) -> tuple:
+        """Every step in execution order: adds, deletes, re-adds."""
+        return self.adds + self.deletes + self.readds
 
 
 class _Rule:
@@ -172,15 +153,8 @@ def plan_authorizations(
     if state == "absent" and (purge_port_ranges or purge_security_groups):
         raise ValueError("purge_port_ranges and purge_security_groups cannot be used with state=absent")
 
-    current = list(current)
     rules = _index_rules(current)
-    # Which rule ids hold each (group, range).
-    holders: Dict[Pair, List[str]] = {}
-    for rule in rules.values():
-        for pair in rule.pairs:
-            holders.setdefault(pair, []).append(rule.rule_id)
-    for rule_ids in holders.values():
-        rule_ids.sort()
+    holders = _holders(rules)
 
     desired = list(desired)
     # state=absent matches exact ranges, so overlapping ranges there are distinct targets, not one union.
@@ -190,21 +164,10 @@ def plan_authorizations(
     desired_pairs: Set[Pair] = {(group_id, pr) for group_id, (ranges, _description) in wanted.items() for pr in ranges}
 
     # Pairs the plan removes on purpose; everything else that exists now must still exist after it.
-    removed: Set[Pair] = set()
     if state == "absent":
-        for group_id, (ranges, _description) in wanted.items():
-            if group_id in whole_groups:
-                removed.update(pair for pair in holders if pair[0] == group_id)
-            else:
-                removed.update((group_id, pr) for pr in ranges if (group_id, pr) in holders)
+        removed = _revoked_pairs(wanted, whole_groups, holders)
     else:
-        for pair in holders:
-            group_id = pair[0]
-            if group_id in wanted:
-                if purge_port_ranges and pair not in desired_pairs:
-                    removed.add(pair)
-            elif purge_security_groups:
-                removed.add(pair)
+        removed = _purged_pairs(wanted, desired_pairs, holders, purge_port_ranges, purge_security_groups)
 
     deleted: Set[str] = {rule_id for pair in removed for rule_id in holders[pair]}
     if state == "present":
@@ -219,18 +182,56 @@ def plan_authorizations(
     adds = _add_steps((pair, wanted[pair[0]][1]) for pair in missing if pair not in holders)
     # Ranges lost with a deleted multi-range rule keep the description they had.
     readds = _add_steps((pair, rules[holders[pair][0]].description) for pair in missing if pair in holders)
-    deletes = tuple(
-        sorted(
-            (
-                DeleteRule(
-                    rule_id, rules[rule_id].security_group_id, tuple(sorted(pr for _group, pr in rules[rule_id].pairs))
-                )
-                for rule_id in deleted
-            ),
-            key=lambda step: (step.security_group_id, step.rule_id),
-        )
+    return Plan(adds=adds, deletes=_delete_steps(rules, deleted), readds=readds)
+
+
+def _holders(rules: Dict[str, _Rule]) -> Dict[Pair, List[str]]:
+    """Which rule ids hold each (group, range), sorted."""
+    holders: Dict[Pair, List[str]] = {}
+    for rule in rules.values():
+        for pair in rule.pairs:
+            holders.setdefault(pair, []).append(rule.rule_id)
+    for rule_ids in holders.values():
+        rule_ids.sort()
+    return holders
+
+
+def _revoked_pairs(wanted: Dict[str, Tuple[List[PortRange], Any]], whole_groups: Set[str], holders: Dict) -> Set[Pair]:
+    """state=absent: the listed ranges that exist, and every range of a group listed without ranges."""
+    removed: Set[Pair] = set()
+    for group_id, (ranges, _description) in wanted.items():
+        if group_id in whole_groups:
+            removed.update(pair for pair in holders if pair[0] == group_id)
+        else:
+            removed.update((group_id, pr) for pr in ranges if (group_id, pr) in holders)
+    return removed
+
+
+def _purged_pairs(
+    wanted: Dict[str, Tuple[List[PortRange], Any]],
+    desired_pairs: Set[Pair],
+    holders: Dict,
+    purge_port_ranges: bool,
+    purge_security_groups: bool,
+) -> Set[Pair]:
+    """state=present: what the purge options remove (undesired ranges of desired groups, every undesired group)."""
+    removed: Set[Pair] = set()
+    for pair in holders:
+        if pair[0] in wanted:
+            if purge_port_ranges and pair not in desired_pairs:
+                removed.add(pair)
+        elif purge_security_groups:
+            removed.add(pair)
+    return removed
+
+
+def _delete_steps(rules: Dict[str, _Rule], deleted: Set[str]) -> tuple:
+    """One DeleteRule per deleted rule id, with every range it carries, sorted by group then rule id."""
+    steps = (
+        DeleteRule(rule_id, rules[rule_id].security_group_id, tuple(sorted(pr for _group, pr in rules[rule_id].pairs)))
+        for rule_id in deleted
     )
-    return Plan(adds=adds, deletes=deletes, readds=readds)
+    return tuple(sorted(steps, key=lambda step: (step.security_group_id, step.rule_id)))
 
 
 def _delete_duplicates(desired_pairs: Set[Pair], holders: Dict[Pair, List[str]], deleted: Set[str]) -> None:
@@ -260,7 +261,7 @@ def _add_steps(pairs_with_description: Iterable[Tuple[Pair, Optional[str]]]) -> 
     )
 
 
-def apply_plan(current: Iterable[Authorization], plan: Plan) -> Set[Pair]:
+def pairs_after_plan(current: Iterable[Authorization], plan: Plan) -> Set[Pair]:
     """The (group, range) set after the plan: deleted rule ids lose every range, adds and re-adds arrive."""
     deleted = {step.rule_id for step in plan.deletes}
     result = {(auth.security_group_id, PortRange(*auth.port_range)) for auth in current if auth.rule_id not in deleted}
@@ -273,7 +274,7 @@ def diff_lines(authorization_pairs: Iterable[tuple]) -> str:
     """``"sg-123 8080/8080\\n"`` per (group, range[, description]) or Authorization, sorted, one per line.
 
     A description, when given, follows the range after a space; plan_diff gives none, so that its
-    after text is exactly what apply_plan yields.
+    after text is exactly what pairs_after_plan yields.
     """
     lines = set()
     for item in authorization_pairs:
@@ -294,4 +295,4 @@ def current_pairs(current: Iterable[Authorization]) -> Set[Pair]:
 def plan_diff(current: Iterable[Authorization], plan: Plan) -> Dict[str, str]:
     """Ansible's diff (before/after) built from the plan itself, never from a second code path."""
     current = list(current)
-    return {"before": diff_lines(current_pairs(current)), "after": diff_lines(apply_plan(current, plan))}
+    return {"before": diff_lines(current_pairs(current)), "after": diff_lines(pairs_after_plan(current, plan))}

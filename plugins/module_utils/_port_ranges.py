@@ -42,6 +42,16 @@ _RANGE_RE = re.compile(r"^([0-9]{1,10})(?:([/-])([0-9]{1,10}))?$")
 _ALL_PORTS_RE = re.compile(r"^-1\s*[/-]\s*-1$")
 # Longest repr of an offending value quoted in a message.
 _MAX_VALUE_REPR = 80
+# bool before int: a boolean is an int to isinstance.
+_KINDS = (
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a float"),
+    (str, "a string"),
+    (bytes, "bytes"),
+    ((list, tuple), "a list"),
+    (dict, "a dictionary"),
+)
 
 
 class PortRange(NamedTuple):
@@ -71,6 +81,14 @@ def _short_repr(value: Any) -> str:
     return text
 
 
+def _kind(value: Any) -> str:
+    """What a value is, in words: never a class name (values from a role's variables are Ansible's subclasses)."""
+    for kind, name in _KINDS:
+        if isinstance(value, kind):
+            return name
+    return "None" if value is None else "a value of another type"
+
+
 def _check_port(port: int, field: str, value: Any) -> int:
     if not MIN_PORT <= port <= MAX_PORT:
         raise PortRangeError(field, value, f"port {port} is outside {MIN_PORT}..{MAX_PORT}")
@@ -86,7 +104,7 @@ def parse_port_range(value: Any, field: str = "port_ranges") -> PortRange:
         port = _check_port(value, field, value)
         return PortRange(port, port)
     if not isinstance(value, str):
-        raise PortRangeError(field, value, f"a {type(value).__name__} is not a port range; {EXPECTED}")
+        raise PortRangeError(field, value, f"{_kind(value)} is not a port range; {EXPECTED}")
     text = value.strip()
     if _ALL_PORTS_RE.match(text):
         raise PortRangeError(field, value, "-1/-1 (all ports) is not accepted here; write 1/65535")
@@ -118,24 +136,8 @@ def normalize_port_ranges(values: Any, field: str = "port_ranges", merge: bool =
     With ``merge=False`` overlapping ranges are kept apart (sorted, exact duplicates dropped).
     """
     if not isinstance(values, (list, tuple)):
-        raise PortRangeError(field, values, f"expected a list of port ranges, got a {type(values).__name__}")
+        raise PortRangeError(field, values, f"expected a list of port ranges, got {_kind(values)}")
     parsed = [parse_port_range(item, f"{field}[{index}]") for index, item in enumerate(values)]
     if merge:
         return merge_port_ranges(parsed)
     return sorted(set(parsed))
-
-
-def parse_api_port_ranges(text: Any, field: str = "portRange") -> List[PortRange]:
-    """The ranges an API item carries: ``"80/80"`` or, defensively, ``"80/80,443/443"`` (not merged)."""
-    if not isinstance(text, str) or not text.strip():
-        raise PortRangeError(field, text, "expected START/END, optionally comma-separated")
-    return sorted({parse_port_range(part, field) for part in text.split(",")})
-
-
-def format_port_range(port_range: PortRange) -> str:
-    """The API's spelling, ``START/END``."""
-    return f"{port_range.start}/{port_range.end}"
-
-
-def ranges_overlap(first: PortRange, second: PortRange) -> bool:
-    return first.start <= second.end and second.start <= first.end

@@ -21,14 +21,41 @@ then answer "already exists" and the API layer re-reads the authorizations to se
 way passes ``retry_transport=False``: transport failures where the request may have been sent
 are then raised at once, while failures where it provably never left (connection refused,
 connect timeout, temporary DNS failure) are still retried.
+
+The adaptive rate limiter (AdaptiveRateLimiter, one per product and region, see RateLimiters)
+decides how fast requests leave, under the concurrency ceilings (max_concurrent_writes, the read
+pools). It follows botocore's ``adaptive`` retry mode (boto/botocore: botocore/retries/adaptive.py
+ClientRateLimiter and RateClocker, bucket.py TokenBucket, throttling.py CubicCalculator):
+
+* unlimited until the first throttling answer (adaptive.py: the bucket is only enabled then);
+* on a throttling answer the rate becomes ``beta`` times the measured send rate (CUBIC's
+  multiplicative decrease, throttling.py ``error_received``), never below ``min_rate``
+  (bucket.py ``_MIN_RATE``); a server's ``x-acs-retry-after`` also holds every request of that
+  product and region until it has passed (botocore has no such header);
+* on clean answers the rate follows the CUBIC curve ``scale * (t - k)**3 + w_max`` back to the
+  rate that was throttled (``w_max``, reached after ``k`` seconds) and beyond (throttling.py
+  ``success_received``).
+
+Two deliberate departures from botocore, both for short runs with bursts of parallel calls:
+a throttling answer to a request sent before the last decrease does not decrease the rate again
+(the answers to the requests already in flight all say the same thing: as TCP reacts once per
+round trip, not once per lost packet); and growth above ``w_max`` is capped at twice the
+measured rate (adaptive.py caps every rate so), which keeps the rate from collapsing after a
+quiet phase (reads, waits) while still not probing far beyond the demand.
 """
 
 from __future__ import annotations
 
+import collections
 import random as _random
+import threading
 import time
+from typing import Any
 from typing import Callable
+from typing import Deque
+from typing import Dict
 from typing import Optional
+from typing import Tuple
 from typing import TypeVar
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import AMBIGUOUS_TRANSPORT_CODES
@@ -132,3 +159,174 @@ def call_with_retries(
         if on_retry is not None:
             on_retry(attempt, delay, err)
         policy.sleep(delay)
+
+
+# botocore/retries/throttling.py CubicCalculator: _SCALE_CONSTANT and _BETA.
+CUBIC_SCALE = 0.4
+CUBIC_BETA = 0.7
+# botocore/retries/bucket.py TokenBucket._MIN_RATE: requests a second.
+MIN_RATE = 0.5
+# botocore/retries/adaptive.py ClientRateLimiter._MAX_RATE_ADJUST_SCALE.
+MAX_RATE_ADJUST_SCALE = 2.0
+# The measured send rate counts the sends of the last RATE_WINDOW seconds, over at least
+# MIN_RATE_SPAN seconds (botocore's RateClocker measures over 0.5 s buckets: _TIME_BUCKET_RANGE).
+RATE_WINDOW = 1.0
+MIN_RATE_SPAN = 0.5
+# The longest hold a server's x-acs-retry-after imposes on the other requests (RetryPolicy's max_delay).
+MAX_HOLD_SECONDS = 20.0
+
+
+class CubicRate:
+    """CUBIC's rate curve after the last throttle (botocore/retries/throttling.py CubicCalculator)."""
+
+    def __init__(self, scale: float = CUBIC_SCALE, beta: float = CUBIC_BETA) -> None:
+        self.scale = scale
+        self.beta = beta
+        self.w_max = 0.0
+        self.k = 0.0
+        self.last_throttle = 0.0
+
+    def rate_at(self, now: float) -> float:
+        """The rate ``now`` seconds on the limiter's clock, on the curve through ``w_max``."""
+        return self.scale * (now - self.last_throttle - self.k) ** 3 + self.w_max
+
+    def throttled(self, rate: float, now: float) -> float:
+        """Record a throttle while sending at ``rate``; return the decreased rate."""
+        self.w_max = rate
+        self.k = (rate * (1 - self.beta) / self.scale) ** (1 / 3.0)
+        self.last_throttle = now
+        return rate * self.beta
+
+
+class AdaptiveRateLimiter:
+    """A token bucket whose fill rate follows the throttling answers (see the module docstring).
+
+    The bucket (capacity ``max(rate, 1)`` tokens, as in bucket.py) is kept as a schedule: the time
+    ``_tat`` at which it would be empty again (GCRA, the token bucket's equivalent). acquire()
+    reserves a slot under the lock and sleeps outside it, so waiting threads never hold the lock,
+    and a test's fake clock and sleeper see every wait.
+    """
+
+    def __init__(
+        self,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        min_rate: float = MIN_RATE,
+        cubic: Optional[CubicRate] = None,
+    ) -> None:
+        self.clock = clock
+        self.sleep = sleep
+        self.min_rate = min_rate
+        self.cubic = cubic or CubicRate()
+        self.rate: Optional[float] = None  # requests a second; None: unlimited
+        self._tat = 0.0
+        self._last_decrease: Optional[float] = None
+        self._first_send: Optional[float] = None
+        self._sends: Deque[float] = collections.deque()
+        self._lock = threading.Lock()
+
+    def acquire(self) -> float:
+        """Wait until a request may leave; return the time it leaves (to give back to record())."""
+        with self._lock:
+            now = self.clock()
+            send_at = now
+            if self.rate is not None:
+                send_at = max(now, self._tat - self._burst_seconds())
+                self._tat = max(self._tat, send_at) + 1.0 / self.rate
+            if self._first_send is None:
+                self._first_send = send_at
+            self._sends.append(send_at)
+        if send_at > now:
+            self.sleep(send_at - now)
+        return send_at
+
+    def record(self, sent_at: float, throttled: bool, retry_after_ms: Optional[int] = None) -> Optional[float]:
+        """Take the answer to a request sent at ``sent_at`` into account; return the new rate (None: unlimited)."""
+        with self._lock:
+            now = self.clock()
+            measured = self._measured_rate(now)
+            if throttled:
+                self._on_throttled(sent_at, now, measured)
+                if retry_after_ms:
+                    self._hold_until(now + min(retry_after_ms / 1000.0, MAX_HOLD_SECONDS))
+            elif self.rate is not None:
+                ceiling = max(self.cubic.w_max, MAX_RATE_ADJUST_SCALE * measured)
+                self.rate = max(self.min_rate, min(self.cubic.rate_at(now), ceiling))
+            return self.rate
+
+    def _on_throttled(self, sent_at: float, now: float, measured: float) -> None:
+        if self._last_decrease is not None and sent_at < self._last_decrease:
+            return  # sent at the rate already decreased from
+        engaging = self.rate is None
+        sending_at = measured if engaging else min(measured, self.rate)
+        self.rate = max(self.min_rate, self.cubic.throttled(sending_at, now))
+        self._last_decrease = now
+        if engaging:
+            self._hold_until(now)
+
+    def _hold_until(self, until: float) -> None:
+        """No request leaves before ``until``; then they leave one interval apart (an empty bucket)."""
+        if self.rate is not None:
+            self._tat = max(self._tat, until + self._burst_seconds())
+
+    def _burst_seconds(self) -> float:
+        """How far ahead of now ``_tat`` may be while a request still leaves at once: the bucket's capacity less one."""
+        return (max(self.rate or 0.0, 1.0) - 1.0) / (self.rate or 1.0)
+
+    def _measured_rate(self, now: float) -> float:
+        """Requests sent a second over the last RATE_WINDOW seconds (botocore: RateClocker)."""
+        while self._sends and self._sends[0] <= now - RATE_WINDOW:
+            self._sends.popleft()
+        if self._first_send is None:
+            return 0.0
+        sent = sum(1 for send_at in self._sends if send_at <= now)
+        return sent / max(MIN_RATE_SPAN, min(RATE_WINDOW, now - self._first_send))
+
+
+class RateLimiters:
+    """The limiters of one run: one per (product, region), made on first use; thread-safe."""
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self._clock = clock
+        self._sleep = sleep
+        self._limiters: Dict[Tuple[str, str], AdaptiveRateLimiter] = {}
+        self._lock = threading.Lock()
+
+    def limiter(self, product: str, region: str) -> AdaptiveRateLimiter:
+        with self._lock:
+            key = (product, region)
+            if key not in self._limiters:
+                self._limiters[key] = AdaptiveRateLimiter(clock=self._clock, sleep=self._sleep)
+            return self._limiters[key]
+
+
+def rate_limited(
+    limiter: AdaptiveRateLimiter,
+    send: Callable[..., T],
+    on_throttled: Optional[Callable[[Optional[float]], None]] = None,
+) -> Callable[..., T]:
+    """``send`` (one HTTP request) made to wait for ``limiter`` and to report its answer to it.
+
+    A throttling answer (_errors.is_throttling, with its retry-after) decreases the rate; any other
+    answer, error or not, is clean; a failure without an answer (transport) says nothing of the rate.
+    ``on_throttled(new_rate)`` runs after a throttling answer.
+    """
+
+    def limited(*args: Any, **kwargs: Any) -> T:
+        sent_at = limiter.acquire()
+        try:
+            result = send(*args, **kwargs)
+        except Exception as exc:  # pylint: disable=broad-except
+            err = api_error_from_exception(exc, "rate limiter")
+            if not err.transport:
+                throttled = is_throttling(err)
+                rate = limiter.record(sent_at, throttled, err.retry_after_ms if throttled else None)
+                if throttled and on_throttled is not None:
+                    on_throttled(rate)
+            raise
+        limiter.record(sent_at, False)
+        return result
+
+    return limited

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 from typing import Any
+from typing import Callable
 from typing import Dict
 from typing import List
 from typing import Optional
@@ -136,6 +137,18 @@ def not_effective_finding(record: Dict[str, Any], gaps: Sequence[str], group_mis
     }
 
 
+def check_record(
+    record: Dict[str, Any], permissions: Optional[List[Dict[str, Any]]]
+) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
+    """The record with `effective` added, and its finding when it is not effective.
+
+    permissions are the ingress rules of the record's group, or None when the group does not exist.
+    """
+    gaps = ["the security group"] if permissions is None else authorization_gaps(record, permissions)
+    finding = not_effective_finding(record, gaps, group_missing=permissions is None) if gaps else None
+    return dict(record, effective=not gaps), finding
+
+
 def check_authorizations(
     records: Sequence[Dict[str, Any]], permissions_by_group: Dict[str, Optional[List[Dict[str, Any]]]]
 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
@@ -143,34 +156,54 @@ def check_authorizations(
 
     permissions_by_group maps a group id to its ingress rules, or to None when the group does not exist.
     """
-    checked = []
-    findings = []
-    for record in records:
-        permissions = permissions_by_group.get(record.get("security_group_id"))
-        gaps = ["the security group"] if permissions is None else authorization_gaps(record, permissions)
-        checked.append(dict(record, effective=not gaps))
-        if gaps:
-            findings.append(not_effective_finding(record, gaps, group_missing=permissions is None))
-    return checked, findings
+    return _split(
+        [check_record(record, permissions_by_group.get(record.get("security_group_id"))) for record in records]
+    )
+
+
+Outcome = Tuple[Dict[str, Any], Optional[Dict[str, Any]]]
+
+
+def _split(outcomes: Sequence[Outcome]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    """(the checked records, the findings) of check_record's outcomes."""
+    return [checked for checked, _finding in outcomes], [finding for _checked, finding in outcomes if finding]
 
 
 def verify_authorizations(
-    session: Any, records: Sequence[Dict[str, Any]]
+    session: Any,
+    records: Sequence[Dict[str, Any]],
+    on_finding: Optional[Callable[[Dict[str, Any]], None]] = None,
 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
-    """One ECS DescribeSecurityGroupAttribute (ingress, all pages) per distinct backend group, then the check."""
+    """One ECS DescribeSecurityGroupAttribute (ingress, all pages) per distinct backend group, then the check.
+
+    Each group is checked in the thread that read it, and on_finding (when given) gets each finding
+    there, as soon as it is known. The result is in the order of records.
+    """
     from ansible_collections.alibabacloud.apig.plugins.module_utils import _ecs
     from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
     from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
     from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
-    def read(group_id: str) -> Optional[List[Dict[str, Any]]]:
-        try:
-            return _ecs.describe_security_group_ingress(session, group_id)
-        except ApiError as err:
-            if is_not_found(err):
-                return None
-            raise
+    by_group: Dict[Any, List[int]] = {}
+    for position, record in enumerate(records):
+        by_group.setdefault(record.get("security_group_id"), []).append(position)
 
-    group_ids = sorted({r.get("security_group_id") for r in records if r.get("security_group_id")})
-    permissions = bounded_map(read, group_ids)
-    return check_authorizations(records, dict(zip(group_ids, permissions)))
+    def verify_group(group_id: Any) -> List[Outcome]:
+        permissions = None
+        if group_id:
+            try:
+                permissions = _ecs.describe_security_group_ingress(session, group_id)
+            except ApiError as err:
+                if not is_not_found(err):
+                    raise
+        outcomes = [check_record(records[position], permissions) for position in by_group[group_id]]
+        for _checked, finding in outcomes:
+            if finding and on_finding:
+                on_finding(finding)
+        return outcomes
+
+    group_ids = sorted(by_group, key=lambda group_id: group_id or "")
+    ordered: Dict[int, Outcome] = {}
+    for group_id, outcomes in zip(group_ids, bounded_map(verify_group, group_ids)):
+        ordered.update(zip(by_group[group_id], outcomes))
+    return _split([ordered[position] for position in range(len(records))])

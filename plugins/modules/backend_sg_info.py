@@ -12,9 +12,9 @@ version_added: 1.0.0
 description:
   - Finds the ECS security groups of the nodes a Cloud-native API Gateway (APIG) backend runs on, the groups
     that need the gateway's inbound rule (see M(alibabacloud.apig.gateway_sg_authorization)).
-  - To authorize the gateway to what it finds, declare the backends (one source and its port ranges per entry) in
-    O(alibabacloud.apig.gateway_sg_authorization#module:backends), which discovers the same way and converges in
-    the same task. This module is for looking, auditing and reporting.
+  - The C(alibabacloud.apig.backend_access) role composes it with M(alibabacloud.apig.gateway_sg_authorization) -
+    one run of this module with O(sources) for all the role's backend entries, checked by the same parser, then one
+    converge of the groups it found. Unknown ids are findings here; the role decides what to authorize.
   - Sources, in any combination, at least one of them - an ACK cluster (O(cluster_id)), optionally narrowed to
     some node pools (O(nodepool_ids) or O(nodepool_names)); ECS instances by id (O(instance_ids)); ECS instances
     by tags (O(instance_tags)); security groups by id (O(security_group_ids)).
@@ -76,6 +76,8 @@ options:
     description:
       - Several sources, each with the keys of the top-level source options, discovered in one run with shared,
         de-duplicated API calls. The result then has RV(sources), aligned by index with this list.
+      - Each entry is checked as the top-level options are (the same parser checks the entries of the
+        C(alibabacloud.apig.backend_access) role), and a wrong one fails naming C(sources[i].option) and the value.
       - Mutually exclusive with the top-level source options (O(cluster_id), O(nodepool_ids), O(nodepool_names),
         O(instance_ids), O(instance_tags) and O(security_group_ids)).
     type: list
@@ -371,63 +373,30 @@ sources:
       sample: []
 """
 
-from typing import Any
-from typing import Callable
-from typing import Optional
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_CONSTRAINTS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_KEYS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_OPTIONS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import discover
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import parse_sources
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import run_backend_sg_info
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_KEYS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_OPTIONS
 
+# Types only: the rules of a source (node pool filters, ids, tags) are _sources.parse_source's.
 ARGUMENT_SPEC = dict(
     SOURCE_OPTIONS,
-    sources=dict(
-        type="list",
-        elements="dict",
-        options=dict(SOURCE_OPTIONS, name=dict(type="str")),
-        required_one_of=[SOURCE_KEYS],
-        **SOURCE_CONSTRAINTS,
-    ),
+    sources=dict(type="list", elements="dict", options=dict(SOURCE_OPTIONS, name=dict(type="str"))),
     vpc_id=dict(type="str"),
     inspect_nodes=dict(type="bool", default=True),
     return_instances=dict(type="bool", default=True),
 )
 
 
-def discover_backends(module: AlibabaCloudModule) -> dict:
-    params = module.params
-    vpc_id = params["vpc_id"]
-    if vpc_id is not None:
-        check_id("vpc_id", vpc_id, "vpc")
-    sources = parse_sources(params)
-    result = discover(
-        module.session,
-        sources,
-        vpc_id=vpc_id,
-        inspect_nodes=params["inspect_nodes"],
-        with_sources=params["sources"] is not None,
-    )
-    module.warn_findings(result["findings"])
-    if not params["return_instances"]:
-        del result["instances"]
-    return dict(changed=False, **result)
-
-
-def main(module_class: Optional[Callable[..., Any]] = None) -> None:
-    """Run the module; the action plugin passes module_class to run it inside ansible-playbook."""
+def main() -> None:
     module = AlibabaCloudModule(
-        module_class=module_class,
         argument_spec=ARGUMENT_SPEC,
-        mutually_exclusive=SOURCE_CONSTRAINTS["mutually_exclusive"] + [("sources", key) for key in SOURCE_OPTIONS],
+        mutually_exclusive=[("sources", key) for key in SOURCE_OPTIONS],
         required_one_of=[SOURCE_KEYS + ("sources",)],
-        required_by=SOURCE_CONSTRAINTS["required_by"],
         supports_check_mode=True,
     )
-    module.run(discover_backends)
+    module.run(run_backend_sg_info)
 
 
 if __name__ == "__main__":

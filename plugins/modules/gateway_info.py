@@ -379,10 +379,6 @@ findings:
         port_range: 8080/8080
 """
 
-from typing import Any
-from typing import Callable
-from typing import Optional
-
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_info import describe_gateways
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 
@@ -399,10 +395,8 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def main(module_class: Optional[Callable[..., Any]] = None) -> None:
-    """Run the module; the action plugin passes module_class to run it inside ansible-playbook."""
+def main() -> None:
     module = AlibabaCloudModule(
-        module_class=module_class,
         argument_spec=ARGUMENT_SPEC,
         mutually_exclusive=[("gateway_id", "name"), ("gateway_id", "keyword"), ("gateway_id", "vpc_id")],
         supports_check_mode=True,

@@ -27,8 +27,9 @@ description:
     V(start/end) (ports 1 to 65535, start not greater than end). With O(state=present), duplicates are removed and
     overlapping ranges are merged into their union (V(80/9000) and V(8080) give V(80/9000)). Ranges that only touch
     (V(80/80) and V(81/81)) stay separate. With O(state=absent), ranges are matched exactly and are not merged.'
-  - With O(backends), the module first finds the security groups behind ACK clusters, node pools, ECS instances or tags
-    (the vendor's step 1), then converges them, all in one task.
+  - The module converges the security groups it is given. To find the groups behind ACK clusters, node pools, ECS
+    instances or tags (the vendor's step 1), use M(alibabacloud.apig.backend_sg_info) first; the
+    C(alibabacloud.apig.backend_access) role composes the two, building O(rules) from discovery's result.
   - Every option is validated before the first API call. A wrong value fails and names the option and the value, for
     example C(rules[1].port_ranges[0]).
 author:
@@ -87,81 +88,6 @@ options:
         description:
           - The description given to the group's new authorizations. Not part of an authorization's identity.
         type: str
-  backends:
-    description:
-      - The backends themselves instead of their security groups, as in the vendor's procedure. Each entry names one
-        source (an ACK cluster, optionally some of its node pools, ECS instances, ECS tags, or security groups) and the
-        port ranges the gateway must reach there. The module discovers the security groups behind every source, as
-        M(alibabacloud.apig.backend_sg_info) does and in the same process, and then converges them like O(rules). A
-        group reached by several entries gets the union of their ranges.
-      - Mutually exclusive with O(rules), O(security_group_id), O(port_ranges) and O(description). With
-        O(purge_security_groups=true), the discovered groups are the gateway's complete set of authorizations.
-      - Discovery's findings (for example a node whose groups differ from its node pool's, or an id that does not
-        exist) are returned in RV(findings) and shown as warnings. A source that yields no group authorizes nothing.
-      - 'Discovery reads only: per cluster one C(DescribeClusterNodePools) and, with O(inspect_nodes), pages of 100
-        nodes; C(DescribeInstances) batches of 100 ids or pages of 100 per tag set; one C(DescribeSecurityGroups) per
-        100 groups, all while the authorizations of the gateway are listed. Every entry is validated before the
-        first read.'
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description:
-          - A label for the entry, used in RV(backends[].name) and in messages.
-        type: str
-      port_ranges:
-        description:
-          - The port ranges of the entry's groups, in the same forms as O(port_ranges).
-          - Required and not empty with O(state=present). With O(state=absent), omitted or empty means all of the
-            groups' authorized ranges.
-        type: list
-        elements: raw
-      description:
-        description:
-          - The description given to new authorizations of the entry's groups.
-        type: str
-      cluster_id:
-        description:
-          - An ACK cluster, of the form C(c82e6987e2961451182edacd74faf0b). Its node pools' security groups, and with
-            O(inspect_nodes) the groups its nodes carry.
-        type: str
-      nodepool_ids:
-        description:
-          - Only these node pools of O(backends[].cluster_id). Mutually exclusive with O(backends[].nodepool_names).
-        type: list
-        elements: str
-      nodepool_names:
-        description:
-          - Only the node pools of O(backends[].cluster_id) with these names.
-        type: list
-        elements: str
-      instance_ids:
-        description:
-          - ECS instances (C(i-...)); the groups they carry.
-        type: list
-        elements: str
-      instance_tags:
-        description:
-          - The ECS instances that carry all these tags; the groups they carry. Tag values are strings.
-        type: dict
-      security_group_ids:
-        description:
-          - Security groups taken as given, but checked to exist (and to be in O(vpc_id) when it is set).
-        type: list
-        elements: str
-  inspect_nodes:
-    description:
-      - With O(backends), also read the groups each node of a cluster actually carries, so that a node with an extra
-        or a different group is found and its groups are authorized too. With V(false), only the node pools are read.
-      - Only used with O(backends).
-    type: bool
-    default: true
-  vpc_id:
-    description:
-      - With O(backends), the VPC the backends must be in, usually the gateway's. Instances and groups in another VPC
-        are left out and reported in RV(findings).
-      - Requires O(backends).
-    type: str
   state:
     description:
       - V(present) authorizes the listed ranges, adding what is missing.
@@ -274,21 +200,6 @@ EXAMPLES = r"""
         description: legacy ECS services
     purge_port_ranges: true
 
-- name: Let the gateway reach an ACK node pool and the tagged ECS instances, finding their groups
-  alibabacloud.apig.gateway_sg_authorization:
-    gateway_id: gw-cq7l5s5lhtgi6qasrdc0
-    backends:
-      - name: web
-        cluster_id: c82e6987e2961451182edacd74faf0b
-        nodepool_names: [web]
-        port_ranges: [8080]
-      - name: orders
-        instance_tags:
-          service: orders
-        port_ranges: ["80/9000"]
-    vpc_id: vpc-bp1k3b0bpnd2ci8pwxk1l
-    verify_backend_rules: true
-
 - name: Make these rules the gateway's complete set of authorizations
   alibabacloud.apig.gateway_sg_authorization:
     gateway_id: gw-cq7l5s5lhtgi6qasrdc0
@@ -396,11 +307,9 @@ authorizations:
       sample: true
 findings:
   description:
-    - With O(backends), discovery's findings, with the codes of
-      RV(alibabacloud.apig.backend_sg_info#module:findings).
-    - With O(verify_backend_rules=true), one entry per authorization whose inbound rule is missing
-      (code C(AUTHORIZATION_NOT_EFFECTIVE)), with a message and the ids concerned.
-  returned: when O(backends) is given or O(verify_backend_rules=true)
+    - One entry per authorization whose inbound rule is missing (code C(AUTHORIZATION_NOT_EFFECTIVE)), with a
+      message and the ids concerned. Each is also shown as a warning.
+  returned: when O(verify_backend_rules=true)
   type: list
   elements: dict
   sample:
@@ -410,27 +319,6 @@ findings:
         rule_id: gsgr-cq7l5s5lhtgi6qasrdc0
         security_group_id: sg-bp1addvx0lt0kyv3rrpi
         port_range: 8080/8080
-backends:
-  description:
-    - What discovery found for each entry of O(backends), aligned by index with it.
-  returned: when O(backends) is given
-  type: list
-  elements: dict
-  contains:
-    name:
-      description: The entry's O(backends[].name), or a label made from its source.
-      type: str
-      sample: web
-    security_group_ids:
-      description: The security groups behind the entry, which received its port ranges.
-      type: list
-      elements: str
-      sample: [sg-bp1addvx0lt0kyv3rrpi]
-    findings:
-      description: The findings about this entry (also in RV(findings)).
-      type: list
-      elements: dict
-      sample: []
 actions:
   description:
     - The writes that were made, in the order they were made. In check mode, the writes that would be made. They are
@@ -505,23 +393,8 @@ operation:
   sample: AddGatewaySecurityGroupRule
 """
 
-from typing import Any
-from typing import Callable
-from typing import Optional
-
-from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
-from ansible_collections.alibabacloud.apig.plugins.module_utils import _authorizations
-from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
-from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import parse_backends
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_CONSTRAINTS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import SOURCE_OPTIONS
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import discover
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._converge import converge
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
-from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
-from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_authorizations
-from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_diff
-from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import verify_authorizations
 
 RULE_OPTIONS = dict(
     security_group_id=dict(type="str", required=True),
@@ -535,19 +408,6 @@ ARGUMENT_SPEC = dict(
     port_ranges=dict(type="list", elements="raw"),
     description=dict(type="str"),
     rules=dict(type="list", elements="dict", options=RULE_OPTIONS),
-    backends=dict(
-        type="list",
-        elements="dict",
-        options=dict(
-            SOURCE_OPTIONS,
-            name=dict(type="str"),
-            port_ranges=dict(type="list", elements="raw"),
-            description=dict(type="str"),
-        ),
-        **SOURCE_CONSTRAINTS,
-    ),
-    inspect_nodes=dict(type="bool", default=True),
-    vpc_id=dict(type="str"),
     state=dict(type="str", choices=["present", "absent"], default="present"),
     purge_port_ranges=dict(type="bool", default=False),
     purge_security_groups=dict(type="bool", default=False),
@@ -556,109 +416,12 @@ ARGUMENT_SPEC = dict(
     verify_backend_rules=dict(type="bool", default=False),
 )
 
-MUTUALLY_EXCLUSIVE = [
-    ("rules", "backends", "security_group_id"),
-    ("rules", "backends", "port_ranges"),
-    ("rules", "backends", "description"),
-]
+MUTUALLY_EXCLUSIVE = [("rules", "security_group_id"), ("rules", "port_ranges"), ("rules", "description")]
 
 
-def read_gateway_and_backends(module: AlibabaCloudModule) -> tuple:
-    """The request, the gateway's authorizations and discovery's result (None without O(backends)).
-
-    Every option is checked before the first read. With O(backends), the gateway's list does not
-    depend on discovery, so both are read at the same time; the rules then come from discovery.
-    """
-    params = module.params
-    if params["backends"] is None:
-        request = _authorizations.parse_request(params)
-        return request, _apig.list_authorizations(module.session, request.gateway_id), None
-    entries, sources = parse_backends(params["backends"], "backends", params["state"])
-    if params["vpc_id"] is not None:
-        check_id("vpc_id", params["vpc_id"], "vpc")
-    gateway_id = _authorizations.parse_request(dict(params, rules=[])).gateway_id
-    session = module.session
-
-    def discover_sources() -> dict:
-        return discover(
-            session, sources, vpc_id=params["vpc_id"], inspect_nodes=params["inspect_nodes"], with_sources=True
-        )
-
-    discovery, records = bounded_map(
-        lambda read: read(), [discover_sources, lambda: _apig.list_authorizations(session, gateway_id)]
-    )
-    module.warn_findings(discovery["findings"])
-    rules = merge_backend_rules(entries, discovery["sources"], params["state"])
-    return _authorizations.parse_request(dict(params, rules=rules)), records, discovery
-
-
-def converge(module: AlibabaCloudModule) -> dict:
-    # A failure reports what was written before it (nothing, until the writes start).
-    module.partial_result.update(changed=False, actions=[])
-    request, records, discovery = read_gateway_and_backends(module)
-    session = module.session
-    current = _apig.to_planner_authorizations(records, module.warn)
-    plan = plan_authorizations(
-        current, request.groups, request.state, request.purge_port_ranges, request.purge_security_groups
-    )
-    result = dict(changed=plan.changed, actions=_authorizations.planned_actions(plan, request.cascading_delete))
-    if module.diff_mode:
-        result["diff"] = dict(
-            plan_diff(current, plan), before_header=request.gateway_id, after_header=request.gateway_id
-        )
-
-    if not plan.changed:
-        result["authorizations"] = records
-    elif module.check_mode:
-        result["authorizations"] = _authorizations.predict_records(records, plan)
-    else:
-
-        def action_done(action: dict) -> None:
-            module.partial_result.update(changed=True)
-            module.partial_result["actions"].append(action)
-
-        try:
-            applied = _authorizations.apply_plan(
-                session,
-                request.gateway_id,
-                plan,
-                request.cascading_delete,
-                request.max_concurrent_writes,
-                on_action_done=action_done,
-                purge_hints=_authorizations.purge_candidates(current, request.groups),
-            )
-        except _authorizations.WriteFailed as err:
-            module.partial_result.update(changed=bool(err.actions), actions=err.actions)
-            raise
-        module.partial_result.update(changed=True, actions=applied.actions)
-        result["authorizations"] = _apig.list_authorizations(session, request.gateway_id)
-        for warning in _authorizations.check_outcome(
-            result["authorizations"], current, plan, applied, request.gateway_id
-        ):
-            module.warn(warning)
-
-    if discovery is not None:
-        result["backends"] = discovery["sources"]
-        result["findings"] = discovery["findings"]
-    if module.params["verify_backend_rules"]:
-        # Reuses the list just read: verification costs ECS reads only. Predicted entries have no rule yet.
-        existing = [r for r in result["authorizations"] if r.get("rule_id")]
-        verified, findings = verify_authorizations(session, existing)
-        result["authorizations"] = verified + [r for r in result["authorizations"] if not r.get("rule_id")]
-        result["findings"] = result.get("findings", []) + findings
-        for finding in findings:
-            module.warn(finding["message"])
-    return result
-
-
-def main(module_class: Optional[Callable[..., Any]] = None) -> None:
-    """Run the module; the action plugin passes module_class to run it inside ansible-playbook."""
+def main() -> None:
     module = AlibabaCloudModule(
-        module_class=module_class,
-        argument_spec=ARGUMENT_SPEC,
-        mutually_exclusive=MUTUALLY_EXCLUSIVE,
-        required_by={"vpc_id": "backends"},
-        supports_check_mode=True,
+        argument_spec=ARGUMENT_SPEC, mutually_exclusive=MUTUALLY_EXCLUSIVE, supports_check_mode=True
     )
     module.run(converge)
 

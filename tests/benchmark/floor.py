@@ -14,8 +14,7 @@ It makes the minimal calls for that work, with the collection's bounded parallel
 per cluster one DescribeClusterNodePools and its DescribeClusterNodes pages (the first, then the
 rest in parallel); per tag set its DescribeInstances pages (token paging, one after the other);
 the node instances in DescribeInstances batches of 100 (in parallel); one DescribeSecurityGroups
-per 100 groups found; one ListGatewayAuthorizedSecurityGroupRules (read during discovery, which it does
-not depend on); one AddGatewaySecurityGroupRule
+per 100 groups found; then one ListGatewayAuthorizedSecurityGroupRules; one AddGatewaySecurityGroupRule
 per group carrying all its missing ranges; one DeleteGatewaySecurityGroupRule per authorization to
 remove; one list after the writes (only if it wrote); and one DescribeSecurityGroupAttribute per
 authorized group to check the inbound rules (unless --no-verify). It prints one JSON line: what it did.
@@ -250,11 +249,9 @@ def main():
     with open(args.spec, encoding="utf-8") as handle:
         spec = json.load(handle)
     floor = Floor(spec)
-    # The gateway's list does not depend on discovery: both are read at the same time, as the module does.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        listing = pool.submit(floor.authorizations)
-        desired = floor.discover()
-        before = listing.result()
+    # As the role does: discovery (its first task), then the gateway's list (the converge task's first read).
+    desired = floor.discover()
+    before = floor.authorizations()
     current, adds, deletes = floor.converge(desired, before)
     missing = None if args.no_verify else floor.verify(current)
     report = {

@@ -3,7 +3,7 @@
 """The backend_access role on a large world with 40 ms per API call, against a floor and a naive baseline.
 
     .venv/bin/python tests/benchmark/run_benchmark.py [--runs 3] [--naive-runs 1 | --skip-naive]
-        [--latency-ms 40] [--setting ANSIBLE_PIPELINING=1 ...] [--module-processes] [--json results.json]
+        [--latency-ms 40] [--setting ANSIBLE_PIPELINING=1 ...] [--json results.json]
         [--sweep-writes 1,2,4,8,16 [--throttle-per-second 20]]
 
 Not a test (it takes minutes; `make test` does not run it): a script that prints a table. The
@@ -239,10 +239,6 @@ class Bench:
     def role(self, kind: str, count: int) -> Result:
         extra = self.write_json(f"vars-{kind}.json", self.scenario.role_vars(changed=kind == "change"))
         command = [self.ansible_playbook, PLAYBOOK, "-i", "localhost,", "-c", "local", "-e", f"@{extra}"]
-        if self.args.module_processes:
-            # The same Python by another path: the action plugins then run the modules as processes of their own.
-            other = next(p for p in ("python3", "python") if p != Path(sys.executable).name)
-            command += ["-e", f"apig_python_interpreter={Path(sys.executable).with_name(other)}"]
         return self.run(kind, kind, command, self.ansible_env, count)
 
     def floor(self, kind: str, count: int) -> Result:
@@ -370,11 +366,6 @@ def main() -> int:
         default=[],
         metavar="ANSIBLE_X=V",
         help="an environment setting for ansible-playbook, e.g. ANSIBLE_PIPELINING=1 (repeatable)",
-    )
-    parser.add_argument(
-        "--module-processes",
-        action="store_true",
-        help="run the role's module as a process of its own, not inside ansible-playbook (for comparison)",
     )
     parser.add_argument("--sweep-writes", help="comma-separated max_concurrent_writes values: time only those")
     parser.add_argument("--throttle-per-second", type=int, help="with --sweep-writes: throttle the write actions")

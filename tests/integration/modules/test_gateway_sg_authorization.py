@@ -18,8 +18,6 @@ from typing import List
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_tea_openapi.models import Config
-from integration.access_keys import add_keys
-from integration.modules.discovery_helpers import action_counts
 from integration.playbook import run_playbook
 from integration.playbook import run_tasks
 
@@ -31,8 +29,6 @@ SG2 = "sg-service2-hz01"
 SG_EXTRA = "sg-extra-hz01"
 SG_ENTERPRISE = "sg-enterprise-hz01"
 SG_OTHER_VPC = "sg-other-hz01"
-CLUSTER = "c-demo-hz01"
-VPC = "vpc-demo-hz01"
 
 LIST = "ListGatewayAuthorizedSecurityGroupRules"
 ADD = "AddGatewaySecurityGroupRule"
@@ -387,7 +383,7 @@ def test_invalid_input_fails_before_any_api_call(emulator):
         ),
         "purge groups without rules": (
             dict(security_group_id=SG1, port_ranges=[80], purge_security_groups=True),
-            "purge_security_groups: True requires rules or backends",
+            "purge_security_groups: True requires rules",
         ),
         "no ranges with present": (dict(security_group_id=SG1), "port_ranges: None is required with state=present"),
         "empty ranges in rules": (
@@ -398,7 +394,7 @@ def test_invalid_input_fails_before_any_api_call(emulator):
             dict(security_group_id=SG1, port_ranges=[80], rules=[{"security_group_id": SG2, "port_ranges": [80]}]),
             "mutually exclusive",
         ),
-        "no group": (dict(port_ranges=[80]), "security_group_id: None is required unless rules or backends is given"),
+        "no group": (dict(port_ranges=[80]), "security_group_id: None is required unless rules is given"),
         "too many writers": (
             dict(security_group_id=SG1, port_ranges=[80], max_concurrent_writes=0),
             "max_concurrent_writes: 0",
@@ -528,88 +524,3 @@ def test_concurrent_runs_on_the_same_gateway_both_succeed_without_duplicates(emu
     again = run_tasks([task("again", rules=rules[:1])], emulator.env())
     assert again.rc == 0 and not again.task("again")["changed"]
     assert call_pattern(apig_calls(emulator)) == "L"
-
-
-def test_backends_discovers_the_groups_and_converges_them_in_one_task(emulator):
-    """The vendor's two steps in one task: find the backends' groups (ACK cluster, tags), authorize them."""
-    names = ["preview", "apply", "again", "pools_only_revoke", "none_purged"]
-    keys = add_keys(emulator, names)
-    backends = [
-        {"name": "service1", "cluster_id": CLUSTER, "port_ranges": [8080], "description": "service 1"},
-        {"name": "service2", "instance_tags": {"app": "service2"}, "port_ranges": ["80/9000", 8080]},
-    ]
-
-    def with_key(name: str, **args: Any) -> Dict:
-        entry = task(name, **args)
-        entry[MODULE].update(keys[name])
-        return entry
-
-    run = run_tasks(
-        [
-            with_key("preview", check=True, diff=True, backends=backends, vpc_id=VPC),
-            with_key("apply", backends=backends, vpc_id=VPC, verify_backend_rules=True),
-            with_key("again", backends=backends, vpc_id=VPC),
-            # Revoke every range of the node pool's own group; inspect_nodes false: the node's extra group stays.
-            with_key("pools_only_revoke", backends=[{"cluster_id": CLUSTER}], inspect_nodes=False, state="absent"),
-            # No backend declared, with purge: everything would go (decommissioning), and nothing to discover.
-            with_key("none_purged", check=True, backends=[], purge_security_groups=True),
-        ],
-        emulator.env(),
-    )
-    assert run.rc == 0, run
-    preview, applied, again, revoked, none_purged = (run.task(name) for name in names)
-
-    # The cluster's node pool group and the extra group one node carries; service2's tagged instances' group.
-    expected_actions = [
-        {"action": "add", "security_group_id": SG_EXTRA, "port_ranges": ["8080/8080"], "description": "service 1"},
-        {"action": "add", "security_group_id": SG1, "port_ranges": ["8080/8080"], "description": "service 1"},
-        {"action": "add", "security_group_id": SG2, "port_ranges": ["80/9000"], "description": None},
-    ]
-    assert preview["changed"] and applied["changed"] and not again["changed"]
-    for result in (preview, applied):  # writes run concurrently: their order is not fixed
-        assert sorted(result["actions"], key=str) == sorted(expected_actions, key=str)
-    assert [(b["name"], b["security_group_ids"]) for b in applied["backends"]] == [
-        ("service1", [SG_EXTRA, SG1]),
-        ("service2", [SG2]),
-    ]
-    assert preview["backends"] == applied["backends"] == again["backends"]
-    # Discovery's findings (the FAQ's traps) come back and are shown as warnings; verification found nothing missing.
-    codes = ["INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL", "INSTANCE_IN_OTHER_VPC", "INSTANCE_MULTIPLE_SECURITY_GROUPS"]
-    assert sorted(f["code"] for f in applied["findings"]) == codes
-    assert "INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL: node i-node3-hz01" in "\n".join(applied["warnings"])
-    assert all(a["effective"] for a in applied["authorizations"])
-    after = f"{SG_EXTRA} 8080/8080\n{SG1} 8080/8080\n{SG2} 80/9000\n"
-    assert preview["diff"]["before"] == "" and preview["diff"]["after"] == after
-    assert pairs(applied["authorizations"]) == [(SG_EXTRA, "8080/8080"), (SG1, "8080/8080"), (SG2, "80/9000")]
-
-    # Discovery reads, then the gateway's list; writes only in the real run; no second discovery pass.
-    discovery = {
-        "DescribeClusterNodePools": 1,
-        "DescribeClusterNodes": 1,
-        "DescribeInstances": 2,  # the tag look-up, then the nodes the tag look-up did not return
-        "DescribeSecurityGroups": 1,
-    }
-    assert action_counts(emulator, keys, "preview") == dict(discovery, **{LIST: 1})
-    assert action_counts(emulator, keys, "apply") == dict(
-        discovery, **{LIST: 2, ADD: 3, "DescribeSecurityGroupAttribute": 3}
-    )
-    assert action_counts(emulator, keys, "again") == dict(discovery, **{LIST: 1})
-
-    assert revoked["changed"]
-    assert [(a["action"], a["security_group_id"], a["port_ranges"]) for a in revoked["actions"]] == [
-        ("delete", SG1, ["8080/8080"])
-    ]
-    assert world_authorizations(emulator) == [(SG_EXTRA, "8080/8080"), (SG2, "80/9000")]
-    assert action_counts(emulator, keys, "pools_only_revoke") == {
-        "DescribeClusterNodePools": 1,
-        "DescribeSecurityGroups": 1,
-        LIST: 2,
-        DELETE: 1,
-    }
-
-    assert none_purged["changed"] and none_purged["backends"] == [] and none_purged["authorizations"] == []
-    assert sorted((a["action"], a["security_group_id"]) for a in none_purged["actions"]) == [
-        ("delete", SG_EXTRA),
-        ("delete", SG2),
-    ]
-    assert action_counts(emulator, keys, "none_purged") == {LIST: 1}

@@ -39,6 +39,7 @@ from integration.playbook import run_playbook
 from integration.playbook import run_tasks
 
 PLAYBOOK = "alibabacloud.apig.authorize_backends"
+DISCOVERY_TASK = "Discover the security groups behind the backends"
 CONVERGE_TASK = "Converge the gateway's authorizations"
 ADD = "AddGatewaySecurityGroupRule"
 DELETE = "DeleteGatewaySecurityGroupRule"
@@ -149,6 +150,7 @@ def test_cold_converge_makes_exactly_the_floor_calls_with_one_add_per_group(scen
     pairs, or low counts would prove nothing.
     """
     cold = converges["cold"]
+    assert cold.run.task(DISCOVERY_TASK)["_status"] == "ok"
     assert cold.run.task(CONVERGE_TASK)["changed"] is True
     assert cold.counts == scenario.expected_calls("cold")
     shape = scenario.shape
@@ -204,8 +206,9 @@ def test_the_gateway_is_listed_once_before_and_once_after_the_writes_and_verific
     scenario, converges, kind
 ):
     """The list is the converge's most expensive read (the API has no paging): read it once to plan
-    (while discovery reads, which it does not depend on) and, only when something was written, once
-    more to learn the new rule ids (Add returns none).
+    and, only when something was written, once more to learn the new rule ids (Add returns none).
+    The role's discovery task comes first: every CS and ECS discovery read is made before the
+    converge task lists the gateway, and none is made again after it.
 
     Verification must reuse that last list: after it come only DescribeSecurityGroupAttribute
     reads, one per backend group, and no further gateway call of any kind.
@@ -219,9 +222,9 @@ def test_the_gateway_is_listed_once_before_and_once_after_the_writes_and_verific
     else:
         assert len(lists) == 2 and writes
         assert lists[0] < writes[0] and writes[-1] < lists[1], actions
-    # Discovery (CS and ECS reads) runs while the gateway is listed, and every write waits for both.
+    # Discovery (CS and ECS reads) is its own task, before the converge task's first call.
     discovery = [i for i, c in enumerate(calls) if c["product"] in ("cs", "ecs") and c["action"] != VERIFY_READ]
-    assert not writes or discovery[-1] < writes[0], actions
+    assert discovery == list(range(len(discovery))) and discovery[-1] < lists[0], actions
     # Verification comes last: after its first read, only inbound-rule reads, one per backend group.
     first_verify = actions.index(VERIFY_READ)
     assert first_verify > max(lists[-1], discovery[-1]), actions

@@ -162,12 +162,12 @@ GROUPS: Dict[str, List[Case]] = {
         ),
         gsa(
             "neither group nor rules",
-            ("security_group_id: None is required unless rules or backends is given",),
+            ("security_group_id: None is required unless rules is given",),
             security_group_id=OMIT,
         ),
         gsa(
             "purge_security_groups without rules",
-            ("purge_security_groups: True requires rules or backends",),
+            ("purge_security_groups: True requires rules",),
             purge_security_groups=True,
         ),
         gsa(
@@ -287,61 +287,6 @@ GROUPS: Dict[str, List[Case]] = {
         bsi("read_timeout 0", ("read_timeout: 0.0 must be greater than 0",), cluster_id=CLUSTER, read_timeout=0),
         gsa("negative retry_timeout", ("retry_timeout: -1.0 must be greater than 0",), retry_timeout=-1),
     ],
-    "backends": [
-        gsa(
-            "backends with rules",
-            ("mutually exclusive", "rules", "backends"),
-            security_group_id=OMIT,
-            port_ranges=OMIT,
-            rules=[{"security_group_id": SG1, "port_ranges": [80]}],
-            backends=[CLUSTER_ENTRY],
-        ),
-        gsa("vpc_id without backends", ("vpc_id", "backends"), vpc_id="vpc-demo-hz01"),
-        gsa(
-            "backend cluster id of the wrong form",
-            ("backends[0].cluster_id: 'web'", "not a cluster id"),
-            security_group_id=OMIT,
-            port_ranges=OMIT,
-            backends=[{"cluster_id": "web", "port_ranges": [80]}],
-        ),
-        gsa(
-            "backend without ranges",
-            ("backends[1].port_ranges: [] must list at least one port range",),
-            security_group_id=OMIT,
-            port_ranges=OMIT,
-            backends=[CLUSTER_ENTRY, {"instance_tags": {"tier": "web"}, "port_ranges": []}],
-        ),
-        gsa(
-            "backend with two sources",
-            ("backends[0]: needs exactly one of", "got cluster_id, security_group_ids"),
-            security_group_id=OMIT,
-            port_ranges=OMIT,
-            backends=[dict(CLUSTER_ENTRY, security_group_ids=[SG1])],
-        ),
-        gsa(
-            "backend tag value not a string",
-            ("backends[0].instance_tags.tier: 1", "quote tag values"),
-            security_group_id=OMIT,
-            port_ranges=OMIT,
-            backends=[{"instance_tags": {"tier": 1}, "port_ranges": [80]}],
-        ),
-        gsa(
-            "gateway id of the wrong form, with backends",
-            ("gateway_id: 'demo-gateway'", "not a gateway id"),
-            gateway_id="demo-gateway",
-            security_group_id=OMIT,
-            port_ranges=OMIT,
-            backends=[CLUSTER_ENTRY],
-        ),
-        gsa(
-            "backend vpc id of the wrong form",
-            ("vpc_id: 'default'", "not a vpc id"),
-            security_group_id=OMIT,
-            port_ranges=OMIT,
-            backends=[CLUSTER_ENTRY],
-            vpc_id="default",
-        ),
-    ],
     "role": [
         role(
             "unknown entry key",
@@ -364,18 +309,18 @@ GROUPS: Dict[str, List[Case]] = {
             backend_access_backends=[dict(CLUSTER_ENTRY, port_ranges=[])],
         ),
         role(
-            "entry with two sources",
-            ("backend_access_backends[0]: needs exactly one of", "got cluster_id, instance_ids"),
-            backend_access_backends=[dict(CLUSTER_ENTRY, instance_ids=["i-node1-hz01"])],
+            "entry without a source",
+            ("backend_access_backends[0]: {'name': 'web'} names no source: give one or more of cluster_id",),
+            backend_access_backends=[{"name": "web", "port_ranges": [8080]}],
         ),
         role(
             "entry with both node pool filters",
-            ("backend_access_backends[0]: nodepool_ids and nodepool_names are mutually exclusive",),
+            ("backend_access_backends[0].nodepool_names: ['service1-pool'] is mutually exclusive with nodepool_ids",),
             backend_access_backends=[dict(CLUSTER_ENTRY, nodepool_ids=[NODEPOOL], nodepool_names=["service1-pool"])],
         ),
         role(
             "node pool filter without a cluster",
-            ("backend_access_backends[0].nodepool_ids: only applies with cluster_id",),
+            ("backend_access_backends[0].nodepool_ids: ['np-service1-hz01'] needs cluster_id",),
             backend_access_backends=[
                 {"instance_ids": ["i-node1-hz01"], "nodepool_ids": [NODEPOOL], "port_ranges": [80]}
             ],

@@ -81,20 +81,20 @@ def read_only_actions() -> List[str]:
 
 
 def operations_in_code() -> Set[str]:
-    """Every SDK operation that code under plugins/ names: ``client.describe_instances`` is ecs:DescribeInstances.
+    """Every SDK operation that plugins/ calls: ``client("ecs").describe_instances`` is ecs:DescribeInstances.
 
-    A name counts when the product's SDK Client has it and its ``_with_options`` twin (API methods
-    have both; the collection's own helpers such as describe_instances_by_ids have neither).
+    The API layer names the product at each call, so an operation that several SDKs share (DescribeRegions)
+    counts only for the product called. A name counts when that product's SDK Client has it and its
+    ``_with_options`` twin (API methods have both).
     """
     clients = {product: importlib.import_module(module).Client for product, module in SDK_CLIENTS.items()}
-    names = set()
+    calls = set()
     for path in (REPO / "plugins").rglob("*.py"):
-        names.update(re.findall(r"\.([a-z][a-z0-9_]*)\b", path.read_text(encoding="utf-8")))
+        calls.update(re.findall(r'client\("([a-z]+)"\)\.([a-z][a-z0-9_]*)\b', path.read_text(encoding="utf-8")))
     return {
         "{}:{}".format(product, "".join(word.capitalize() for word in name.split("_")))
-        for name in names
-        for product, client in clients.items()
-        if hasattr(client, name) and hasattr(client, name + "_with_options")
+        for product, name in calls
+        if hasattr(clients[product], name) and hasattr(clients[product], name + "_with_options")
     }
 
 

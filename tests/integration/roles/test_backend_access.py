@@ -159,8 +159,8 @@ def test_audit_reports_drift_planted_out_of_band(emulator, tmp_path: Path):
             "backend_access_backends[0].port_ranges[0]: 0",
         ),
         (
-            {"backend_access_backends": [{"instance_ids": ["i-1"], "cluster_id": "c-1", "port_ranges": [80]}]},
-            "backend_access_backends[0]: needs exactly one of",
+            {"backend_access_backends": [{"name": "web", "port_ranges": [80]}]},
+            "backend_access_backends[0]: {'name': 'web'} names no source",
         ),
         ({"backend_access_backends": [{"cluster_id": "c-demo-hz01"}]}, "port_ranges"),
         ({"backend_access_purge": True, "backend_access_state": "absent"}, "backend_access_purge"),
@@ -216,3 +216,106 @@ def test_role_per_inventory_host_fans_out_over_gateways(make_emulator, tmp_path:
     assert run.task("Converge the gateway's authorizations", host="edge-a")["changed"] is True
     assert run.task("Converge the gateway's authorizations", host="edge-b")["changed"] is True
     assert authorized_pairs(emulator) == DEMO_PAIRS
+
+
+def test_role_discovers_every_entry_once_then_converges_the_groups_found(emulator):
+    """The role's two modules: backend_sg_info for every entry at once, then gateway_sg_authorization on its rules.
+
+    The vendor's two steps: find the backends' groups (an ACK node pool and the nodes' own groups, tagged ECS
+    instances), then authorize them. Discovery's result reaches the converge as registered data: no read twice.
+    """
+    discover, converge = "Discover the security groups behind the backends", "Converge the gateway's authorizations"
+    summary = "Summarise the gateway's backend access"
+    preview = authorize(emulator, check=True, diff=True)
+    assert preview.rc == 0, preview
+    preview_calls = sorted(emulator.calls(), key=lambda c: c["seq"])
+    emulator.clear_calls()
+    applied = authorize(emulator)
+    assert applied.rc == 0, applied
+    applied_counts = call_counts(emulator)
+
+    # The cluster's node pool group and the extra group one node carries; service2's tagged instances' group.
+    found = applied.task(discover)
+    assert [(s["name"], s["security_group_ids"]) for s in found["sources"]] == [
+        ("service1 on ACK (pods serve 8080)", ["sg-extra-hz01", "sg-service1-hz01"]),
+        ("service2 on ECS", ["sg-service2-hz01"]),
+    ]
+    assert preview.task(discover)["sources"] == found["sources"]
+    expected_actions = [
+        ("add", "sg-extra-hz01", ["8080/8080"], "service1 via ACK node pool"),
+        ("add", "sg-service1-hz01", ["8080/8080"], "service1 via ACK node pool"),
+        ("add", "sg-service2-hz01", ["80/9000"], "service2 on ECS"),
+    ]
+    for run in (preview, applied):  # writes run concurrently: their order is not fixed
+        actions = run.task(converge)["actions"]
+        assert sorted((a["action"], a["security_group_id"], a["port_ranges"], a["description"]) for a in actions) == (
+            expected_actions
+        )
+    after = "sg-extra-hz01 8080/8080\nsg-service1-hz01 8080/8080\nsg-service2-hz01 80/9000\n"
+    assert preview.task(converge)["diff"] == dict(before="", after=after, before_header=GATEWAY, after_header=GATEWAY)
+    # Discovery's findings (the FAQ's traps) are warned by its task and shown in the summary; verification's none.
+    codes = ["INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL", "INSTANCE_IN_OTHER_VPC", "INSTANCE_MULTIPLE_SECURITY_GROUPS"]
+    assert sorted(f["code"] for f in found["findings"]) == codes
+    assert "INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL: node i-node3-hz01" in "\n".join(found["warnings"])
+    lines = applied.task(summary)["msg"]
+    assert sorted(line.split(":")[0] for line in lines if line.startswith("finding ")) == [
+        f"finding {code}" for code in codes
+    ]
+    assert applied.task(converge)["findings"] == []
+    assert all(a["effective"] for a in applied.task(converge)["authorizations"])
+
+    # Discovery's reads all come first (its task), then the converge's: the gateway's list, writes, list, verification.
+    discovery = {
+        "DescribeClusterNodePools": 1,
+        "DescribeClusterNodes": 1,
+        "DescribeInstances": 2,  # the tag look-up, then the nodes the tag look-up did not return
+        "DescribeSecurityGroups": 1,
+    }
+    assert collections.Counter(c["action"] for c in preview_calls) == dict(
+        discovery, ListGatewayAuthorizedSecurityGroupRules=1
+    )
+    assert [c["action"] for c in preview_calls][-1] == "ListGatewayAuthorizedSecurityGroupRules"
+    assert applied_counts == dict(
+        discovery,
+        ListGatewayAuthorizedSecurityGroupRules=2,
+        AddGatewaySecurityGroupRule=3,
+        DescribeSecurityGroupAttribute=3,
+    )
+
+
+def test_revoke_without_node_inspection_and_purge_of_no_entry_read_only_what_they_need(emulator):
+    """Revoking by node pool only (the node's extra group keeps its range); no entry with purge revokes the rest."""
+    assert authorize(emulator).rc == 0
+    emulator.clear_calls()
+    pools_only = [{"cluster_id": "c-demo-hz01", "port_ranges": [8080]}]
+    revoked = run_playbook(
+        "alibabacloud.apig.revoke",
+        emulator.env(),
+        extra_vars=dict(DEMO_VARS, backend_access_backends=pools_only, backend_access_inspect_nodes=False),
+    )
+    assert revoked.rc == 0, revoked
+    actions = revoked.task("Converge the gateway's authorizations")["actions"]
+    assert [(a["action"], a["security_group_id"], a["port_ranges"]) for a in actions] == [
+        ("delete", "sg-service1-hz01", ["8080/8080"])
+    ]
+    assert authorized_pairs(emulator) == DEMO_PAIRS - {("sg-service1-hz01", "8080/8080")}
+    assert call_counts(emulator) == {
+        "DescribeClusterNodePools": 1,
+        "DescribeSecurityGroups": 1,
+        "ListGatewayAuthorizedSecurityGroupRules": 2,
+        "DeleteGatewaySecurityGroupRule": 1,
+    }
+
+    # No backend declared, with purge: everything would go (decommissioning), and there is nothing to discover.
+    none_purged = authorize(
+        emulator, check=True, extra_vars={"backend_access_backends": [], "backend_access_purge": True}
+    )
+    assert none_purged.rc == 0, none_purged
+    assert none_purged.task("Discover the security groups behind the backends")["_status"] == "skipped"
+    converge = none_purged.task("Converge the gateway's authorizations")
+    assert converge["changed"] and converge["authorizations"] == []
+    assert sorted((a["action"], a["security_group_id"]) for a in converge["actions"]) == [
+        ("delete", "sg-extra-hz01"),
+        ("delete", "sg-service2-hz01"),
+    ]
+    assert call_counts(emulator) == {"ListGatewayAuthorizedSecurityGroupRules": 1}

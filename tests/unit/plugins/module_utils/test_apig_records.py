@@ -11,11 +11,11 @@ from typing import Dict
 import pytest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import normalize_authorization_items
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import split_port_range_field
-from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import to_planner_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DesiredGroup
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
+from ansible_collections.alibabacloud.apig.plugins.module_utils._records import to_planner_authorizations
 
 RECORD_KEYS = {
     "rule_id",

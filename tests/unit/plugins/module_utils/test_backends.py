@@ -7,8 +7,10 @@ import pytest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import BackendEntryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
-from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import parse_backends
+from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import parse_backend_entries
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 
 FIELD = "backend_access_backends"
 
@@ -40,25 +42,26 @@ def test_absent_keeps_overlapping_ranges_and_allows_none():
     [
         ("sg-1", "backend_access_backends: 'sg-1' must be a list"),
         (["sg-1"], "backend_access_backends[0]: 'sg-1' must be a dictionary"),
-        ([{"port_ranges": [80]}], "backend_access_backends[0]: needs exactly one of"),
+        ([{"port_ranges": [80]}], "backend_access_backends[0]: {} names no source: give one or more of"),
         (
-            [{"cluster_id": "c1", "instance_ids": ["i-1"], "port_ranges": [80]}],
-            "got cluster_id, instance_ids",
+            [{"instance_ids": ["i-1"], "nodepool_ids": ["np1"], "port_ranges": [80]}],
+            "backend_access_backends[0].nodepool_ids: ['np1'] needs cluster_id",
         ),
-        ([{"instance_ids": ["i-1"], "nodepool_ids": ["np1"], "port_ranges": [80]}], "nodepool_ids: only applies"),
         (
             [{"cluster_id": "c1", "nodepool_ids": ["np1"], "nodepool_names": ["a"], "port_ranges": [80]}],
-            "mutually exclusive",
+            "backend_access_backends[0].nodepool_names: ['a'] is mutually exclusive with nodepool_ids",
         ),
-        ([{"instance_ids": ["i-1"], "port": [80]}], "unknown key(s) port"),
+        ([{"instance_ids": ["i-1"], "port": [80]}], "backend_access_backends[0].port: [80] is not a key of an entry"),
         ([{"instance_ids": ["i-1"], "port_ranges": []}], "backend_access_backends[0].port_ranges: [] must list"),
-        ([{"instance_ids": ["i-1"]}], "backend_access_backends[0].port_ranges"),
+        ([{"instance_ids": ["i-1"]}], "backend_access_backends[0]: 'port_ranges' is missing"),
+        ([{"instance_ids": ["i-1"], "port_ranges": {"a": 1}}], "backend_access_backends[0].port_ranges: {'a': 1} must"),
+        ([{"instance_ids": [], "port_ranges": [80]}], "backend_access_backends[0].instance_ids: [] must not be empty"),
         ([{"instance_ids": ["i-1"], "port_ranges": [80, "80/"]}], "backend_access_backends[0].port_ranges[1]: '80/'"),
         ([{"instance_ids": ["i-1"], "port_ranges": [65536]}], "backend_access_backends[0].port_ranges[0]: 65536"),
     ],
 )
 def test_bad_entries_name_the_field_and_value(entries, message):
-    with pytest.raises(BackendEntryError) as caught:
+    with pytest.raises((OptionError, PortRangeError)) as caught:
         normalize_backend_entries(entries, FIELD)
     assert message in str(caught.value)
 
@@ -99,14 +102,15 @@ def test_discovery_must_align_with_entries():
         merge_backend_rules([{"port_ranges": ["80/80"]}], [{}, {}])
 
 
-def test_parse_backends_gives_each_entry_a_discovery_source_named_by_its_field():
-    entries, sources = parse_backends(
+def test_parse_backend_entries_gives_each_entry_a_discovery_source_named_by_its_field():
+    parsed = parse_backend_entries(
         [
             {"name": "web", "cluster_id": "c-1", "nodepool_names": ["web"], "port_ranges": [8080]},
             {"instance_tags": {"app": "orders"}, "port_ranges": ["80/9000"]},
         ],
         "backends",
     )
+    entries, sources = [e.to_dict() for e in parsed], [e.source for e in parsed]
     assert [e["port_ranges"] for e in entries] == [["8080/8080"], ["80/9000"]]
     assert [(s.index, s.field, s.name) for s in sources] == [
         (0, "backends[0]", "web"),
@@ -124,7 +128,33 @@ def test_parse_backends_gives_each_entry_a_discovery_source_named_by_its_field()
         ({"instance_tags": {"replicas": 3}, "port_ranges": [80]}, "backends[0].instance_tags.replicas", 3),
     ],
 )
-def test_parse_backends_checks_the_ids_and_tags_of_each_source(entry, field, value):
+def test_parse_backend_entries_checks_the_ids_and_tags_of_each_source(entry, field, value):
     with pytest.raises(OptionError) as caught:
-        parse_backends([entry], "backends")
+        parse_backend_entries([entry], "backends")
     assert (caught.value.field, caught.value.value) == (field, value)
+
+
+@pytest.mark.parametrize(
+    "port_ranges, expected",
+    [
+        (8080, ["8080/8080"]),
+        ("8080,8443", ["8080/8080", "8443/8443"]),
+        ("80-90", ["80/90"]),
+        ([80, "8443/8443"], ["80/80", "8443/8443"]),
+        ((80,), ["80/80"]),
+    ],
+)
+def test_port_ranges_take_the_forms_a_module_option_of_type_list_takes(port_ranges, expected):
+    [entry] = normalize_backend_entries([{"instance_ids": ["i-1"], "port_ranges": port_ranges}], FIELD)
+    assert entry["port_ranges"] == expected
+
+
+def test_an_entry_may_name_several_sources_and_is_typed():
+    [entry] = parse_backend_entries(
+        [{"cluster_id": "c1", "security_group_ids": ["sg-2", "sg-1"], "port_ranges": "443", "description": 5}], FIELD
+    )
+    assert entry.name == "cluster_id=c1 security_group_ids=sg-1,sg-2"
+    assert (entry.source.cluster_id, entry.source.security_group_ids) == ("c1", ("sg-1", "sg-2"))
+    assert (entry.source.field, entry.source.name) == ("backend_access_backends[0]", entry.name)
+    assert entry.port_ranges == (PortRange(443, 443),)
+    assert entry.description == "5"

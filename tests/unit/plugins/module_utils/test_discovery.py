@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The pure part of backend discovery: input validation, node-pool selection, resolution, findings."""
+"""The pure rules of backend discovery: node-pool selection, resolution, findings, the result."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from typing import Dict
 from typing import List
 
 import pytest
-from ansible_collections.alibabacloud.apig.plugins.module_utils import _discovery as d
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils import _discovery_rules as d
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cs import node_pool_from_wire
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import instance_from_wire
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import parse_source
 
 CLUSTER = "c0123456789abcdef0123456789abcdef"
 VPC = "vpc-main"
@@ -72,74 +73,24 @@ def world(**overrides: Any) -> d.Observations:
     return d.Observations(**base)
 
 
-def src(index: int = 0, **kwargs: Any) -> d.Source:
-    return d.parse_source(kwargs, index)
+def src(index: int = 0, **kwargs: Any) -> Source:
+    return parse_source(kwargs, index)
+
+
+def resolve_and_build(
+    sources: List[Source],
+    obs: d.Observations,
+    vpc_id: str = None,
+    inspect_nodes: bool = True,
+    with_sources: bool = False,
+) -> Dict[str, Any]:
+    """What _discovery.discover computes once everything was read."""
+    resolutions = d.resolve_sources(sources, obs, vpc_id, inspect_nodes)
+    return d.build_discovery(resolutions, obs.groups, vpc_id, with_sources)
 
 
 def codes(result: Dict[str, Any]) -> List[str]:
     return sorted(f["code"] for f in result["findings"])
-
-
-# --- input validation --------------------------------------------------------------------------------
-
-BAD_INPUT = [
-    ({"cluster_id": "k8s-prod"}, "cluster_id", "cluster id"),
-    ({"cluster_id": "c_0123"}, "cluster_id", "cluster id"),
-    ({"cluster_id": "c-"}, "cluster_id", "cluster id"),
-    ({"instance_ids": ["i-ok", "vm-1"]}, "instance_ids[1]", "instance id"),
-    ({"instance_ids": []}, "instance_ids", "must not be empty"),
-    ({"instance_ids": "i-abc"}, "instance_ids", "must be a list"),
-    ({"security_group_ids": ["sg_1"]}, "security_group_ids[0]", "security group id"),
-    ({"cluster_id": CLUSTER, "nodepool_ids": ["pool-1"]}, "nodepool_ids[0]", "nodepool id"),
-    ({"instance_ids": ["i-"]}, "instance_ids[0]", "instance id"),
-    ({"security_group_ids": ["sg-a b"]}, "security_group_ids[0]", "security group id"),
-    ({"cluster_id": CLUSTER, "nodepool_names": [""]}, "nodepool_names[0]", "non-empty"),
-    ({"cluster_id": CLUSTER, "nodepool_ids": [NP_WEB], "nodepool_names": ["web"]}, "nodepool_names", "exclusive"),
-    ({"nodepool_ids": [NP_WEB], "instance_ids": ["i-1"]}, "nodepool_ids", "needs cluster_id"),
-    ({"instance_tags": {}}, "instance_tags", "must not be empty"),
-    ({"instance_tags": ["app=orders"]}, "instance_tags", "dictionary"),
-    ({"instance_tags": {"replicas": 3}}, "instance_tags.replicas", "not a string"),
-    ({"instance_tags": {"enabled": True}}, "instance_tags.enabled", "not a string"),
-    ({"instance_tags": {f"k{i}": "v" for i in range(21)}}, "instance_tags", "at most 20"),
-    ({"name": "x"}, "options", "needs at least one of"),
-    ({"cluster_id": CLUSTER, "ports": [80]}, "options", "unknown keys"),
-]
-
-
-@pytest.mark.parametrize("raw, field, reason", BAD_INPUT)
-def test_parse_source_rejects_bad_input_naming_field_and_value(raw: Dict[str, Any], field: str, reason: str) -> None:
-    with pytest.raises(OptionError) as caught:
-        d.parse_source(raw, 0)
-    assert caught.value.field == field
-    assert reason in str(caught.value)
-
-
-def test_parse_sources_prefixes_the_entry_index() -> None:
-    with pytest.raises(OptionError) as caught:
-        d.parse_sources({"sources": [{"instance_ids": ["i-1"]}, {"instance_ids": ["bad"]}]})
-    assert caught.value.field == "sources[1].instance_ids[0]"
-    assert "'bad'" in str(caught.value)
-
-
-@pytest.mark.parametrize("sources", [[], "i-1", [["i-1"]]])
-def test_parse_sources_rejects_empty_or_malformed_lists(sources: Any) -> None:
-    with pytest.raises(OptionError):
-        d.parse_sources({"sources": sources})
-
-
-def test_parse_source_sorts_and_deduplicates() -> None:
-    source = d.parse_source(
-        {"instance_ids": ["i-b", "i-a", "i-b"], "instance_tags": {"z": "1", "a": "2"}, "security_group_ids": None}, 3
-    )
-    assert source.index == 3
-    assert source.instance_ids == ("i-a", "i-b")
-    assert source.instance_tags == (("a", "2"), ("z", "1"))
-    assert source.security_group_ids == ()
-
-
-def test_parse_sources_top_level_options_make_one_source() -> None:
-    params = {"cluster_id": CLUSTER, "nodepool_names": ["web"], "sources": None, "vpc_id": VPC, "inspect_nodes": True}
-    assert d.parse_sources(params) == [d.Source(index=0, cluster_id=CLUSTER, nodepool_names=("web",))]
 
 
 # --- node pools ----------------------------------------------------------------------------------------
@@ -183,7 +134,7 @@ def test_node_listing_plan(selectors: List[Dict[str, Any]], plan: tuple) -> None
 
 
 def test_cluster_yields_pool_groups_and_the_groups_nodes_carry() -> None:
-    result = d.discover_offline([src(cluster_id=CLUSTER)], world())
+    result = resolve_and_build([src(cluster_id=CLUSTER)], world())
     assert result["security_group_ids"] == ["sg-api", "sg-extra", "sg-web"]
     by_id = {g["security_group_id"]: g for g in result["security_groups"]}
     assert by_id["sg-web"]["node_pools"] == [NP_WEB]
@@ -213,14 +164,14 @@ def test_cluster_yields_pool_groups_and_the_groups_nodes_carry() -> None:
 
 
 def test_without_node_inspection_only_pool_groups_count() -> None:
-    result = d.discover_offline([src(cluster_id=CLUSTER)], world(), inspect_nodes=False)
+    result = resolve_and_build([src(cluster_id=CLUSTER)], world(), inspect_nodes=False)
     assert result["security_group_ids"] == ["sg-api", "sg-web"]
     assert result["instances"] == []
     assert result["findings"] == []
 
 
 def test_node_pool_selection_limits_nodes_too() -> None:
-    result = d.discover_offline([src(cluster_id=CLUSTER, nodepool_names=["api"])], world())
+    result = resolve_and_build([src(cluster_id=CLUSTER, nodepool_names=["api"])], world())
     assert result["security_group_ids"] == ["sg-api"]
     assert [i["instance_id"] for i in result["instances"]] == ["i-a1"]
     assert result["findings"] == []
@@ -230,7 +181,7 @@ def test_drifted_pool_finds_every_node_and_the_groups_it_really_carries() -> Non
     obs = world()
     for instance_id in ("i-w1", "i-w2", "i-w3"):
         obs.instances[instance_id]["security_group_ids"] = ["sg-api"]
-    result = d.discover_offline([src(cluster_id=CLUSTER, nodepool_ids=[NP_WEB])], obs)
+    result = resolve_and_build([src(cluster_id=CLUSTER, nodepool_ids=[NP_WEB])], obs)
     # The pool's configured group stays (new nodes get it); the group the nodes carry is added.
     assert result["security_group_ids"] == ["sg-api", "sg-web"]
     differ = [f for f in result["findings"] if f["code"] == d.INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL]
@@ -241,14 +192,14 @@ def test_drifted_pool_finds_every_node_and_the_groups_it_really_carries() -> Non
 def test_node_without_pool_or_with_unknown_pool_is_not_compared() -> None:
     nodes = (node("i-w1", None), node("i-a1", "npvanished"))
     obs = world(clusters={CLUSTER: d.ClusterObservation(found=True, node_pools=tuple(POOLS), nodes=nodes)})
-    result = d.discover_offline([src(cluster_id=CLUSTER)], obs)
+    result = resolve_and_build([src(cluster_id=CLUSTER)], obs)
     assert result["findings"] == []
     assert result["security_group_ids"] == ["sg-api", "sg-web"]
 
 
 def test_cluster_without_node_pools_uses_the_cluster_group() -> None:
     serverless = d.ClusterObservation(found=True, node_pools=(), cluster={"security_group_id": "sg-api"}, nodes=())
-    result = d.discover_offline([src(cluster_id=CLUSTER)], world(clusters={CLUSTER: serverless}))
+    result = resolve_and_build([src(cluster_id=CLUSTER)], world(clusters={CLUSTER: serverless}))
     assert result["security_group_ids"] == ["sg-api"]
     assert result["findings"] == []
 
@@ -276,7 +227,7 @@ NOT_FOUND = [
 
 @pytest.mark.parametrize("raw, expected_codes, first_ids", NOT_FOUND)
 def test_unknown_ids_are_findings(raw: Dict[str, Any], expected_codes: List[str], first_ids: Any) -> None:
-    result = d.discover_offline([src(**raw)], world())
+    result = resolve_and_build([src(**raw)], world())
     assert result["security_group_ids"] == []
     assert codes(result) == expected_codes
     if first_ids is not None:
@@ -284,12 +235,12 @@ def test_unknown_ids_are_findings(raw: Dict[str, Any], expected_codes: List[str]
 
 
 def test_a_source_without_groups_is_named_by_where_it_was_given() -> None:
-    given = d.parse_source({"name": "legacy", "instance_ids": ["i-gone"]}, 2, "backends[2]")
-    top_level = d.parse_source({"instance_ids": ["i-gone"]}, 0)
+    given = parse_source({"name": "legacy", "instance_ids": ["i-gone"]}, 2, "backends[2]")
+    top_level = parse_source({"instance_ids": ["i-gone"]}, 0)
     for source, label in ((given, "backends[2] (legacy)"), (top_level, "the task's source options")):
         [message] = [
             f["message"]
-            for f in d.discover_offline([source], world())["findings"]
+            for f in resolve_and_build([source], world())["findings"]
             if f["code"] == d.NO_SECURITY_GROUPS_FOUND
         ]
         assert message.startswith(label + " yields no security group"), message
@@ -298,7 +249,7 @@ def test_a_source_without_groups_is_named_by_where_it_was_given() -> None:
 def test_node_missing_from_ecs_is_reported_with_its_pool() -> None:
     obs = world()
     del obs.instances["i-w3"]
-    result = d.discover_offline([src(cluster_id=CLUSTER, nodepool_ids=[NP_WEB])], obs)
+    result = resolve_and_build([src(cluster_id=CLUSTER, nodepool_ids=[NP_WEB])], obs)
     missing = [f for f in result["findings"] if f["code"] == d.INSTANCE_NOT_FOUND]
     assert [f["ids"] for f in missing] == [{"instance_id": "i-w3", "cluster_id": CLUSTER, "nodepool_id": NP_WEB}]
     assert "released" in missing[0]["message"]
@@ -307,14 +258,14 @@ def test_node_missing_from_ecs_is_reported_with_its_pool() -> None:
 def test_group_referenced_by_a_pool_but_missing_in_ecs() -> None:
     obs = world()
     del obs.groups["sg-api"]
-    result = d.discover_offline([src(cluster_id=CLUSTER, nodepool_ids=[NP_API])], obs, inspect_nodes=False)
+    result = resolve_and_build([src(cluster_id=CLUSTER, nodepool_ids=[NP_API])], obs, inspect_nodes=False)
     assert codes(result) == [d.NO_SECURITY_GROUPS_FOUND, d.SECURITY_GROUP_NOT_FOUND]
     assert result["findings"][0]["ids"] == {"security_group_id": "sg-api", "node_pools": [NP_API]}
     assert NP_API in result["findings"][0]["message"]
 
 
 def test_instances_and_tags_and_given_groups() -> None:
-    result = d.discover_offline(
+    result = resolve_and_build(
         [src(instance_ids=["i-w1"], instance_tags={"app": "orders"}, security_group_ids=["sg-given"])], world()
     )
     assert result["security_group_ids"] == ["sg-given", "sg-tagged", "sg-web"]
@@ -347,7 +298,7 @@ VPC_CASES = [
 def test_vpc_id_excludes_and_reports_other_vpc_items(
     raw: Dict[str, Any], kept: List[str], expected_codes: List[str], excluded: Dict[str, str]
 ) -> None:
-    result = d.discover_offline([src(**raw)], world(), vpc_id=VPC)
+    result = resolve_and_build([src(**raw)], world(), vpc_id=VPC)
     assert result["security_group_ids"] == kept
     assert codes(result) == expected_codes
     first = result["findings"][0]
@@ -358,7 +309,7 @@ def test_vpc_id_excludes_and_reports_other_vpc_items(
 
 
 def test_without_vpc_id_other_vpcs_are_kept() -> None:
-    result = d.discover_offline([src(instance_ids=["i-far"])], world())
+    result = resolve_and_build([src(instance_ids=["i-far"])], world())
     assert result["security_group_ids"] == ["sg-far"]
     assert result["findings"] == []
 
@@ -370,7 +321,7 @@ def test_several_sources_share_groups_and_report_per_source() -> None:
         src(2, name="again", instance_ids=["i-w2"]),
         src(3, name="ghost", instance_ids=["i-gone"]),
     ]
-    result = d.discover_offline(sources, world(), with_sources=True)
+    result = resolve_and_build(sources, world(), with_sources=True)
     assert result["security_group_ids"] == ["sg-extra", "sg-tagged", "sg-web"]
     assert [s["name"] for s in result["sources"]] == ["web", "orders", "again", "ghost"]
     assert [s["security_group_ids"] for s in result["sources"]] == [
@@ -404,8 +355,8 @@ def test_candidate_group_ids_cover_every_source() -> None:
 
 def test_result_is_deterministic() -> None:
     sources = [src(0, cluster_id=CLUSTER), src(1, instance_tags={"app": "orders"})]
-    first = d.discover_offline(sources, world(), with_sources=True)
-    assert d.discover_offline(list(sources), world(), with_sources=True) == first
+    first = resolve_and_build(sources, world(), with_sources=True)
+    assert resolve_and_build(list(sources), world(), with_sources=True) == first
 
 
 # --- wire normalization used by the pure part ------------------------------------------------------

@@ -8,26 +8,24 @@ from typing import Dict
 from typing import List
 from typing import Optional
 from typing import Set
-from typing import Tuple
 
 import pytest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import AddRanges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DeleteRule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DesiredGroup
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Plan
-from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import apply_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import diff_lines
-from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_actions
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import pairs_after_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_diff
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import merge_port_ranges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
+from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import planned_actions
 from hypothesis import given
 from hypothesis import strategies as st
-
-Pair = Tuple[str, PortRange]
 
 
 def pr(text: str) -> PortRange:
@@ -220,7 +218,7 @@ def test_plan_table(name: str, current: list, desired: list, kwargs: dict, expec
     assert plan == expected
     assert plan.changed == (expected != Plan())
     # Planning again on the result changes nothing.
-    assert not plan_authorizations(_as_authorizations(apply_plan(current, plan)), desired, **kwargs).changed
+    assert not plan_authorizations(_as_authorizations(pairs_after_plan(current, plan)), desired, **kwargs).changed
 
 
 @pytest.mark.parametrize("flags", [{"purge_port_ranges": True}, {"purge_security_groups": True}])
@@ -232,23 +230,6 @@ def test_absent_refuses_purge_flags(flags: dict) -> None:
 def test_unknown_state() -> None:
     with pytest.raises(ValueError, match="state must be one of"):
         plan_authorizations([], [], state="merged")
-
-
-def test_actions_are_json_friendly_and_ordered() -> None:
-    current = [auth("r1", "sg-1", "80", "d"), auth("r1", "sg-1", "443", "d"), auth("r2", "sg-2", "22")]
-    plan = plan_authorizations(
-        current, [want("sg-1", "80", "8080", description="web")], purge_port_ranges=True, purge_security_groups=True
-    )
-    expected = [
-        {"action": "add", "security_group_id": "sg-1", "port_ranges": ["8080/8080"], "description": "web"},
-        {"action": "delete", "rule_id": "r1", "security_group_id": "sg-1", "port_ranges": ["80/80", "443/443"]},
-        {"action": "delete", "rule_id": "r2", "security_group_id": "sg-2", "port_ranges": ["22/22"]},
-        {"action": "add", "security_group_id": "sg-1", "port_ranges": ["80/80"], "description": "d"},
-    ]
-    assert plan.to_actions() == expected
-    assert plan_actions(plan) == expected
-    assert json.loads(json.dumps(plan.to_actions())) == expected
-    assert Plan().to_actions() == []
 
 
 def test_plan_diff_text() -> None:
@@ -374,7 +355,7 @@ def _expected(current: List[Authorization], desired: List[DesiredGroup], state: 
 def test_plan_reaches_the_specified_state(scenario: tuple) -> None:
     state, current, desired, kwargs = scenario
     plan = plan_authorizations(current, desired, state=state, **kwargs)
-    result = apply_plan(current, plan)
+    result = pairs_after_plan(current, plan)
     assert result == _expected(current, desired, state, kwargs)
     if state == "present":
         assert {(g, r) for g, ranges in _desired_map(desired, state).items() for r in ranges} <= result
@@ -421,10 +402,10 @@ def test_plan_shape(scenario: tuple) -> None:
     # The diff is the plan's outcome.
     diff = plan_diff(current, plan)
     assert diff["before"] == diff_lines(now)
-    assert diff["after"] == diff_lines(apply_plan(current, plan))
-    assert diff["after"] == "".join(f"{g} {r}\n" for g, r in sorted(apply_plan(current, plan)))
+    assert diff["after"] == diff_lines(pairs_after_plan(current, plan))
+    assert diff["after"] == "".join(f"{g} {r}\n" for g, r in sorted(pairs_after_plan(current, plan)))
     assert plan.changed == (diff["before"] != diff["after"] or bool(plan.deletes))
-    json.dumps(plan.to_actions())
+    json.dumps(planned_actions(plan, cascading_delete=True))
 
 
 @given(scenarios())
@@ -443,7 +424,7 @@ def test_present_without_purge_deletes_only_duplicates(scenario: tuple) -> None:
         ]
         assert duplicated, f"{step} deletes no duplicate"
     # Nothing that existed is lost.
-    assert _pairs(current) <= apply_plan(current, plan)
+    assert _pairs(current) <= pairs_after_plan(current, plan)
 
 
 @given(scenarios(), st.randoms(use_true_random=False))

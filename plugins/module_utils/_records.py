@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""The gateway's authorization records (as _apig lists them) seen by the planner, and predicted by check mode.
+
+* to_planner_authorizations turns the records into the planner's Authorizations; a range the API
+  returned in a form that cannot be read is left out (and so never planned), with a warning.
+* record_pairs is the (group, range) set a list shows, to compare with what the plan expects.
+* predict_records gives check mode the list a real run would end with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Callable
+from typing import Dict
+from typing import Iterable
+from typing import List
+from typing import Optional
+from typing import Sequence
+from typing import Set
+
+from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import canonical_port_range
+from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import sort_authorization_records
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Plan
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
+
+# Fields of a predicted record that the API fills in; copied from the group's existing records.
+_INHERITED_FIELDS = ("security_group_name", "vpc_id", "ip_protocol", "source_security_group_id", "auth_cidrs")
+
+
+def record_port_range(record: Dict[str, Any]) -> Optional[PortRange]:
+    """The record's range, or None when the API returned it in a form that cannot be read."""
+    text = canonical_port_range(str(record.get("port_range") or ""))
+    if text is None:
+        return None
+    start, end = text.split("/")
+    return PortRange(int(start), int(end))
+
+
+def to_planner_authorizations(
+    records: Iterable[Dict[str, Any]], warn: Optional[Callable[[str], None]] = None
+) -> List[Authorization]:
+    """The planner's view of the records; a range the API returned unreadable is left out, with a warning."""
+    authorizations = []
+    for record in records:
+        parsed = record_port_range(record)
+        if parsed is None:
+            if warn:
+                warn(
+                    "Ignoring authorization {} of {}: its port range {!r} as returned by the API cannot be read; "
+                    "it is left untouched and not planned.".format(
+                        record.get("rule_id"), record.get("security_group_id"), record.get("port_range")
+                    )
+                )
+            continue
+        authorizations.append(
+            Authorization(
+                rule_id=record.get("rule_id"),
+                security_group_id=record.get("security_group_id"),
+                port_range=parsed,
+                description=record.get("description"),
+            )
+        )
+    return authorizations
+
+
+def record_pairs(records: Sequence[Dict[str, Any]]) -> Set[Pair]:
+    """The readable (group, range) pairs of the records."""
+    pairs = set()
+    for record in records:
+        parsed = record_port_range(record)
+        if parsed is not None:
+            pairs.add((record.get("security_group_id"), parsed))
+    return pairs
+
+
+def predict_records(records: Sequence[Dict[str, Any]], plan: Plan) -> List[Dict[str, Any]]:
+    """The list a real run would end with (check mode).
+
+    Records of deleted rule ids go; each added range gets a record with rule_id None (the API
+    assigns it) whose other fields come from the group's existing records, if it has any.
+    """
+    deleted = {step.rule_id for step in plan.deletes}
+    kept = [dict(r) for r in records if r.get("rule_id") not in deleted]
+    by_group: Dict[str, Dict[str, Any]] = {}
+    for record in records:
+        by_group.setdefault(record.get("security_group_id"), record)
+    any_record = records[0] if records else {}
+    for step in plan.adds + plan.readds:
+        template = by_group.get(step.security_group_id)
+        for port_range in step.port_ranges:
+            predicted = {
+                "rule_id": None,
+                "security_group_id": step.security_group_id,
+                "security_group_name": None,
+                "port_range": str(PortRange(*port_range)),
+                # The add request has no protocol: the gateway authorizes TCP.
+                "ip_protocol": any_record.get("ip_protocol") or "TCP",
+                "source_security_group_id": any_record.get("source_security_group_id"),
+                "auth_cidrs": [],
+                "vpc_id": None,
+                "description": step.description,
+            }
+            if template:
+                predicted.update({name: template.get(name) for name in _INHERITED_FIELDS})
+            kept.append(predicted)
+    return sort_authorization_records(kept)

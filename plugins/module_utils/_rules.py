@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""gateway_sg_authorization's request: its `rules`, or `security_group_id` with `port_ranges`, as DesiredGroups.
+
+parse_request checks every option before any API call and turns the task into the planner's
+DesiredGroup list; an error names the field (``rules[1].port_ranges[0]``) and the value. A group
+given twice gets the union of its ranges and the first description given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+from typing import List
+from typing import NamedTuple
+from typing import Optional
+from typing import Sequence
+from typing import Set
+from typing import Tuple
+
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DesiredGroup
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import merge_port_ranges
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import normalize_port_ranges
+
+MAX_CONCURRENT_WRITES = 16
+
+
+class AuthorizationRequest(NamedTuple):
+    gateway_id: str
+    groups: List[DesiredGroup]
+    state: str
+    purge_port_ranges: bool
+    purge_security_groups: bool
+    cascading_delete: bool
+    max_concurrent_writes: int
+
+
+def parse_request(params: Dict[str, Any]) -> AuthorizationRequest:
+    """Every check of the task's options, before any API call; raises OptionError or PortRangeError."""
+    gateway_id = check_id("gateway_id", params.get("gateway_id"), "gateway")
+    state = params.get("state") or "present"
+    rules = params.get("rules")
+    single = params.get("security_group_id")
+    purge_ranges = bool(params.get("purge_port_ranges"))
+    purge_groups = bool(params.get("purge_security_groups"))
+
+    if rules is not None and (single is not None or params.get("port_ranges") is not None):
+        raise OptionError("rules", rules, "cannot be combined with security_group_id or port_ranges")
+    if rules is None and single is None:
+        raise OptionError("security_group_id", None, "is required unless rules is given")
+    if state == "absent":
+        for name, value in (("purge_port_ranges", purge_ranges), ("purge_security_groups", purge_groups)):
+            if value:
+                raise OptionError(
+                    name, value, "cannot be used with state=absent (absent removes exactly what it names)"
+                )
+    if purge_groups and rules is None:
+        raise OptionError(
+            "purge_security_groups",
+            purge_groups,
+            "requires rules: they are then the gateway's complete set of authorizations",
+        )
+    writes = params.get("max_concurrent_writes")
+    writes = 4 if writes is None else writes
+    if not 1 <= writes <= MAX_CONCURRENT_WRITES:
+        raise OptionError("max_concurrent_writes", writes, f"must be between 1 and {MAX_CONCURRENT_WRITES}")
+
+    if rules is None:
+        entries = [(None, {k: params.get(k) for k in ("security_group_id", "port_ranges", "description")})]
+    else:
+        entries = [(f"rules[{index}]", rule) for index, rule in enumerate(rules)]
+    return AuthorizationRequest(
+        gateway_id=gateway_id,
+        groups=_desired_groups(entries, state),
+        state=state,
+        purge_port_ranges=purge_ranges,
+        purge_security_groups=purge_groups,
+        cascading_delete=bool(params.get("cascading_delete", True)),
+        max_concurrent_writes=writes,
+    )
+
+
+def _desired_groups(entries: Sequence[Tuple[Optional[str], Dict[str, Any]]], state: str) -> List[DesiredGroup]:
+    """One DesiredGroup per group; a group given twice gets the union of its ranges (first description kept)."""
+    ranges: Dict[str, Set[PortRange]] = {}
+    all_ranges: Set[str] = set()  # state=absent: groups for which some entry named no range (= all of them)
+    descriptions: Dict[str, Optional[str]] = {}
+    for prefix, entry in entries:
+
+        def field(name: str, prefix: Optional[str] = prefix) -> str:
+            return f"{prefix}.{name}" if prefix else name
+
+        if not isinstance(entry, dict):
+            raise OptionError(prefix or "rules", entry, "must be a dictionary")
+        group_id = check_id(field("security_group_id"), entry.get("security_group_id"), "security_group")
+        raw = entry.get("port_ranges")
+        if state == "present" and not raw:
+            raise OptionError(
+                field("port_ranges"),
+                raw,
+                "is required with state=present and must list at least one port range "
+                "(to remove a group's authorizations, use state=absent or purge_security_groups)",
+            )
+        parsed = normalize_port_ranges(list(raw or []), field("port_ranges"), merge=state == "present")
+        ranges.setdefault(group_id, set()).update(parsed)
+        if state == "absent" and not parsed:
+            all_ranges.add(group_id)
+        description = entry.get("description")
+        if description is not None and not isinstance(description, str):
+            raise OptionError(field("description"), description, "must be a string")
+        if descriptions.get(group_id) is None:
+            descriptions[group_id] = description or None
+    groups = []
+    for group_id in sorted(ranges):
+        if group_id in all_ranges:
+            group_ranges: Sequence[PortRange] = ()
+        elif state == "present":
+            group_ranges = merge_port_ranges(ranges[group_id])
+        else:
+            group_ranges = sorted(ranges[group_id])
+        groups.append(DesiredGroup(group_id, tuple(group_ranges), descriptions.get(group_id)))
+    return groups
