@@ -80,13 +80,18 @@ def parse_backend_entry(entry: Any, where: str, index: int, state: str = "presen
     return BackendEntry(
         name=name,
         source=source._replace(name=name),
-        port_ranges=_entry_port_ranges(entry.get("port_ranges"), f"{where}.port_ranges", state),
+        port_ranges=_entry_port_ranges(
+            entry.get("port_ranges"), f"{where}.port_ranges", state, optional=bool(source.gateway_services)
+        ),
         description=as_str(entry.get("description")),
     )
 
 
-def _entry_port_ranges(raw: Any, field: str, state: str) -> Tuple[PortRange, ...]:
+def _entry_port_ranges(raw: Any, field: str, state: str, optional: bool = False) -> Tuple[PortRange, ...]:
+    """The entry's ranges; `optional` (gateway_services) lets them be left out: the endpoints' ports then."""
     present = state == "present"
+    if raw is None and optional:
+        return ()
     if raw is None and present:
         raise OptionError(field.rsplit(".", 1)[0], "port_ranges", "is missing: an entry lists the ports to authorize")
     values = as_list(field, raw) or []
@@ -122,15 +127,19 @@ def merge_backend_rules(
 
     `entries` are the backend_entries filter's; `discovered` is backend_sg_info's `sources` result,
     aligned by index with them. A group's description is that of the first entry that reaches it and
-    has one. Overlapping ranges are merged only for state present (see parse_backend_entries).
+    has one. Overlapping ranges are merged only for state present (see parse_backend_entries). A
+    gateway_services entry without port ranges gives each group the ports its endpoints use
+    (discovery's `port_ranges_by_group`).
     """
     if len(entries) != len(discovered):
         raise BackendEntryError(f"discovery returned {len(discovered)} sources for {len(entries)} backend entries")
     ranges: Dict[str, List[str]] = {}
     descriptions: Dict[str, Any] = {}
     for entry, found in zip(entries, discovered):
+        # A gateway_services entry without port ranges: each group gets its endpoints' ports (discovery's).
+        by_group = found.get("port_ranges_by_group") or {} if not entry["port_ranges"] else {}
         for group_id in found.get("security_group_ids") or []:
-            ranges.setdefault(group_id, []).extend(entry["port_ranges"])
+            ranges.setdefault(group_id, []).extend(by_group.get(group_id) or entry["port_ranges"])
             if descriptions.get(group_id) is None:
                 descriptions[group_id] = entry.get("description")
     rules = []

@@ -20,8 +20,10 @@ from typing import Sequence
 from typing import Set
 from typing import Tuple
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _cs
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _ecs
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import ClusterObservation
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import Observations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import build_discovery
@@ -29,10 +31,12 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import node_listing_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import nodes_of_source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import resolve_sources
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import unknown_service_names
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
+from ansible_collections.alibabacloud.apig.plugins.module_utils._services import gateway_services_report
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import TagSet
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import parse_sources
@@ -98,12 +102,38 @@ def _wanted_instance_ids(
     return wanted
 
 
+def _read_services(
+    session: Any, sources: Sequence[Source], gateway_id: Optional[str]
+) -> Tuple[Tuple[Dict[str, Any], ...], Tuple[Dict[str, Any], ...]]:
+    """The gateway's services and their endpoints' groups, when a source names gateway_services.
+
+    A name the gateway has no service for fails here, before anything is written: a source that
+    silently selected nothing would, with purge, revoke what that service needs.
+    """
+    if not any(s.gateway_services for s in sources):
+        return (), ()
+    gateway = _apig.get_gateway(session, gateway_id)
+    cluster_ids = sorted({s.cluster_id for s in sources if s.cluster_id})
+    services, findings, _lookup = gateway_services_report(session, gateway, (), cluster_ids, check_ports=False)
+    for source in sources:
+        unknown = unknown_service_names(source, services)
+        if unknown:
+            known = ", ".join(repr(s["name"]) for s in services) or "none"
+            raise OptionError(
+                f"{source.field + '.' if source.field else ''}gateway_services",
+                unknown,
+                f"names services gateway {gateway_id} does not have (its services: {known}); nothing was changed",
+            )
+    return tuple(services), tuple(findings)
+
+
 def discover(
     session: Any,
     sources: Sequence[Source],
     vpc_id: Optional[str] = None,
     inspect_nodes: bool = True,
     with_sources: bool = False,
+    gateway_id: Optional[str] = None,
 ) -> Dict[str, Any]:
     """Read what the sources need (each thing once for all of them), then build the result.
 
@@ -111,13 +141,22 @@ def discover(
     no node pool) and, with inspect_nodes, ceil(nodes/100) DescribeClusterNodes; per distinct tag
     set its DescribeInstances pages; ceil(ids/100) DescribeInstances for every instance id of every
     source and node together (minus those a tag look-up already returned); ceil(groups/100)
-    DescribeSecurityGroups for every group found.
+    DescribeSecurityGroups for every group found; for gateway_services, the gateway, its services and
+    the ENIs of their endpoints (_services).
     """
+    services, service_findings = _read_services(session, sources, gateway_id)
     clusters, tag_matches, instances = _read_clusters_and_tags(session, sources, inspect_nodes)
     wanted_ids = _wanted_instance_ids(sources, clusters, inspect_nodes) - set(instances)
     if wanted_ids:
         instances.update((i["instance_id"], i) for i in _ecs.describe_instances_by_ids(session, wanted_ids))
-    obs = Observations(clusters=clusters, instances=instances, tag_matches=tag_matches, groups={})
+    obs = Observations(
+        clusters=clusters,
+        instances=instances,
+        tag_matches=tag_matches,
+        groups={},
+        services=services,
+        service_findings=service_findings,
+    )
     resolutions = resolve_sources(sources, obs, vpc_id, inspect_nodes)
     group_ids = candidate_group_ids(resolutions)
     groups = {g["security_group_id"]: g for g in _ecs.describe_security_groups(session, group_ids)} if group_ids else {}
@@ -131,12 +170,18 @@ def run_backend_sg_info(module: Any) -> Dict[str, Any]:
     if vpc_id is not None:
         check_id("vpc_id", vpc_id, "vpc")
     sources = parse_sources(params)
+    gateway_id = params.get("gateway_id")
+    if gateway_id is not None:
+        check_id("gateway_id", gateway_id, "gateway")
+    elif any(s.gateway_services for s in sources):
+        raise OptionError("gateway_id", None, "is required by a gateway_services source (the gateway whose services)")
     result = discover(
         module.session,
         sources,
         vpc_id=vpc_id,
         inspect_nodes=params["inspect_nodes"],
         with_sources=params["sources"] is not None,
+        gateway_id=gateway_id,
     )
     module.warn_findings(result["findings"])
     if not params["return_instances"]:

@@ -23,6 +23,8 @@ from typing import Sequence
 from typing import Set
 from typing import Tuple
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import required_port_ranges
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import ALL_SERVICES
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import TagSet
 
@@ -56,6 +58,10 @@ class Observations(NamedTuple):
     instances: Dict[str, Dict[str, Any]]  # every instance read, by id (only instances that exist)
     tag_matches: Dict[TagSet, Tuple[str, ...]]  # instance ids each tag set matched
     groups: Dict[str, Dict[str, Any]]  # every group read, by id (only groups that exist)
+    # The gateway's services with their endpoints' groups (_services), and what could not be mapped; read
+    # only when a source names gateway_services.
+    services: Tuple[Dict[str, Any], ...] = ()
+    service_findings: Tuple[Dict[str, Any], ...] = ()
 
 
 def select_node_pools(
@@ -143,6 +149,8 @@ class SourceResolution:
         self.group_refs: Dict[str, _GroupRef] = {}
         self.instances: Dict[str, Dict[str, Any]] = {}
         self.findings: List[Dict[str, Any]] = []
+        # gateway_services: group -> the ranges its endpoints use ("start/end"); None for other sources.
+        self.service_port_ranges: Optional[Dict[str, List[str]]] = None
 
     def ref(self, group_id: str) -> _GroupRef:
         return self.group_refs.setdefault(group_id, _GroupRef())
@@ -295,6 +303,8 @@ def resolve_source(
             _add_instance(resolution, instance_id, obs, vpc_id, f"tagged {tags_text}")
     for group_id in source.security_group_ids:
         resolution.ref(group_id).explicit = True
+    if source.gateway_services:
+        _resolve_services(resolution, obs)
     for instance in resolution.instances.values():
         groups = instance["security_group_ids"]
         if len(groups) > 1:
@@ -308,6 +318,36 @@ def resolve_source(
                 )
             )
     return resolution
+
+
+def selected_services(source: Source, services: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The services a gateway_services source names (every one for `all`), in the gateway's order."""
+    if source.gateway_services == (ALL_SERVICES,):
+        return list(services)
+    return [s for s in services if s["name"] in source.gateway_services]
+
+
+def unknown_service_names(source: Source, services: Sequence[Dict[str, Any]]) -> List[str]:
+    if source.gateway_services == (ALL_SERVICES,):
+        return []
+    known = {s["name"] for s in services}
+    return [name for name in source.gateway_services if name not in known]
+
+
+def _resolve_services(resolution: SourceResolution, obs: Observations) -> None:
+    """The groups of the selected services' endpoints; endpoints without a group stay findings."""
+    selected = selected_services(resolution.source, obs.services)
+    for service in selected:
+        for endpoint in service["endpoints"]:
+            for group_id in endpoint["security_group_ids"]:
+                ref = resolution.ref(group_id)
+                if endpoint.get("instance_id"):
+                    ref.instances.add(endpoint["instance_id"])
+    ids = {s["service_id"] for s in selected}
+    resolution.findings.extend(f for f in obs.service_findings if f["ids"].get("service_id") in ids)
+    resolution.service_port_ranges = {
+        group_id: [str(r) for r in ranges] for group_id, ranges in required_port_ranges(selected).items()
+    }
 
 
 def resolve_sources(
@@ -401,6 +441,8 @@ def build_discovery(
         findings = _unique_findings(resolution.findings + group_findings)
         all_findings.extend(findings)
         per_source.append({"name": resolution.source.name, "security_group_ids": kept, "findings": findings})
+        if resolution.service_port_ranges is not None:
+            per_source[-1]["port_ranges_by_group"] = {g: resolution.service_port_ranges[g] for g in kept}
         for group_id in kept:
             ref = resolution.group_refs[group_id]
             group = groups[group_id]

@@ -234,8 +234,9 @@ def service_report(
     holders: Dict[str, Holder],
     authorizations: Iterable[Dict[str, Any]],
     vpc_id: Optional[str] = None,
+    check_ports: bool = True,
 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
-    """(services as gateway_info returns them, findings); pure."""
+    """(services as gateway_info returns them, findings); pure. check_ports=False: no authorization findings."""
     ranges = authorized_ranges(authorizations)
     reported, findings = [], []
     for service in services:
@@ -248,7 +249,7 @@ def service_report(
             records.append(record)
             if holder is None:
                 findings.append(_unmapped_finding(service, endpoint, vpc_id))
-            else:
+            elif check_ports:
                 findings.extend(_gap_findings(service, endpoint, holder, ranges, endpoint in unhealthy))
         reported.append(
             {

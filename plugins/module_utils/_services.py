@@ -139,13 +139,17 @@ def gateway_services_report(
     gateway: Dict[str, Any],
     authorizations: Iterable[Dict[str, Any]],
     cluster_ids: Iterable[str] = (),
+    check_ports: bool = True,
 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]], Dict[str, Any]]:
-    """(services with their endpoints, findings, how the ENIs were looked up) for one gateway."""
+    """(services with their endpoints, findings, how the ENIs were looked up) for one gateway.
+
+    check_ports=False (discovery) leaves out the findings about authorizations, keeping those about mapping.
+    """
     services = read_services(session, gateway["gateway_id"])
     ips = endpoint_ips(services)
     holders, way = map_ips_to_holders(session, gateway["vpc_id"], ips)
     holders.update(cluster_holders(session, list(cluster_ids), _missing(ips, holders)))
-    reported, findings = service_report(services, holders, authorizations, gateway["vpc_id"])
+    reported, findings = service_report(services, holders, authorizations, gateway["vpc_id"], check_ports)
     for item in findings:
         item["ids"] = dict(gateway_id=gateway["gateway_id"], **item["ids"])
     return reported, findings, {"unique_ips": len(ips), "network_interface_lookup": way}

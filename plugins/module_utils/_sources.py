@@ -2,7 +2,8 @@
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
-"""Sources of backends (an ACK cluster and its node pools, ECS instances, ECS tags, security groups): the one parser.
+"""Sources of backends (an ACK cluster and its node pools, ECS instances, ECS tags, security groups, the gateway's
+own services): the one parser.
 
 parse_source checks one source, from backend_sg_info's options or one of its `sources`, or from
 a backend entry of the backend_access role (through _backends.parse_backend_entries), with the
@@ -29,7 +30,8 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values i
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str_list
 
-SOURCE_KEYS = ("cluster_id", "instance_ids", "instance_tags", "security_group_ids")
+SOURCE_KEYS = ("cluster_id", "instance_ids", "instance_tags", "security_group_ids", "gateway_services")
+ALL_SERVICES = "all"
 NODEPOOL_KEYS = ("nodepool_ids", "nodepool_names")
 SOURCE_ENTRY_KEYS = ("name",) + SOURCE_KEYS + NODEPOOL_KEYS
 
@@ -42,6 +44,8 @@ SOURCE_OPTIONS = dict(
     instance_ids=dict(type="list", elements="str"),
     instance_tags=dict(type="dict"),
     security_group_ids=dict(type="list", elements="str"),
+    # V(all), or a list of service names: the argument spec cannot type that union, parse_source checks it.
+    gateway_services=dict(type="raw"),
 )
 
 TagSet = Tuple[Tuple[str, str], ...]
@@ -58,6 +62,8 @@ class Source(NamedTuple):
     instance_ids: Tuple[str, ...] = ()
     instance_tags: TagSet = ()
     security_group_ids: Tuple[str, ...] = ()
+    # The gateway's services by name; ("all",) is every service (ALL_SERVICES); () is not this source.
+    gateway_services: Tuple[str, ...] = ()
     # Where the source was given, for messages: "sources[2]", "backends[0]"; "" for a module's top-level options.
     field: str = ""
 
@@ -73,6 +79,9 @@ class Source(NamedTuple):
                 options[key] = list(getattr(self, key))
         if self.instance_tags:
             options["instance_tags"] = dict(self.instance_tags)
+        if self.gateway_services:
+            all_services = self.gateway_services == (ALL_SERVICES,)
+            options["gateway_services"] = ALL_SERVICES if all_services else list(self.gateway_services)
         return {key: options[key] for key in SOURCE_KEYS + NODEPOOL_KEYS if key in options}
 
 
@@ -115,6 +124,21 @@ def _tags(field: str, value: Any) -> TagSet:
     return tuple(sorted(tags.items()))
 
 
+def _service_names(field: str, value: Any) -> Tuple[str, ...]:
+    """`all`, or a non-empty list of non-empty service names (sorted, unique)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        if value.strip() != ALL_SERVICES:
+            raise OptionError(field, value, f"must be {ALL_SERVICES!r} or a list of service names")
+        return (ALL_SERVICES,)
+    names = _list_option(field, value)
+    for i, name in enumerate(names):
+        if not name.strip():
+            raise OptionError(f"{field}[{i}]", name, "must be a non-empty service name")
+    return tuple(sorted(set(names)))
+
+
 def _check_source_keys(raw: Dict[str, Any], where: str, prefix: str) -> None:
     given = {key: value for key, value in raw.items() if value is not None}
     if not any(key in given for key in SOURCE_KEYS):
@@ -142,6 +166,7 @@ def parse_source(raw: Dict[str, Any], index: int, field: str = "") -> Source:
         instance_ids=_id_list(prefix + "instance_ids", raw.get("instance_ids"), "instance"),
         instance_tags=_tags(prefix + "instance_tags", raw.get("instance_tags")),
         security_group_ids=_id_list(prefix + "security_group_ids", raw.get("security_group_ids"), "security_group"),
+        gateway_services=_service_names(prefix + "gateway_services", raw.get("gateway_services")),
         field=field,
     )
 

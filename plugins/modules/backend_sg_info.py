@@ -384,6 +384,7 @@ ARGUMENT_SPEC = dict(
     SOURCE_OPTIONS,
     sources=dict(type="list", elements="dict", options=dict(SOURCE_OPTIONS, name=dict(type="str"))),
     vpc_id=dict(type="str"),
+    gateway_id=dict(type="str"),
     inspect_nodes=dict(type="bool", default=True),
     return_instances=dict(type="bool", default=True),
 )
