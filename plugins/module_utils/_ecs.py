@@ -329,10 +329,9 @@ class NetworkInterfacePager:
             max_results=ENI_PAGE_SIZE,
             next_token=token,
         )
-        client = self.session.client("ecs")
         response = self.session.call(
             "DescribeNetworkInterfaces",
-            lambda: client.describe_network_interfaces(request),
+            lambda: self.session.client("ecs").describe_network_interfaces(request),
             doing=f"list the network interfaces of {self.vpc_id}",
         )
         answer = read_answer("ecs", "DescribeNetworkInterfaces", response)

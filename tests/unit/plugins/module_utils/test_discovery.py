@@ -370,11 +370,14 @@ def test_instance_from_wire() -> None:
         "SecurityGroupIds": {"SecurityGroupId": ["sg-b", "sg-a"]},
         "VpcAttributes": {"VpcId": VPC, "VSwitchId": "vsw-1", "PrivateIpAddress": {"IpAddress": []}},
         "NetworkInterfaces": {
-            "NetworkInterface": [{"PrimaryIpAddress": "10.0.0.5", "PrivateIpSets": {"PrivateIpSet": []}}]
+            "NetworkInterface": [
+                {"NetworkInterfaceId": "eni-1", "Type": "Primary", "PrimaryIpAddress": "10.0.0.5", "PrivateIpSets": {}}
+            ]
         },
         "Tags": {"Tag": [{"TagKey": "app", "TagValue": "orders"}]},
     }
     assert instance_from_wire(item) == {
+        "primary_network_interface_id": "eni-1",
         "instance_id": "i-1",
         "name": "web-1",
         "status": "Running",
