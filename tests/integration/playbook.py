@@ -116,3 +116,16 @@ def run_tasks(tasks: List[Dict[str, Any]], env: Optional[Dict[str, str]] = None,
     """
     play = {"name": "test", "hosts": "localhost", "gather_facts": False, "tasks": tasks}
     return run_playbook([play], env, **kwargs)
+
+
+def run_inventory_source(
+    directory: Path, config: Dict[str, Any], env: Dict[str, str], *args: str, name: str = "demo.apig.yml"
+) -> subprocess.CompletedProcess:
+    """Write `config` as the inventory source `name` in `directory` and run ansible-inventory on it with `args`."""
+    source = directory / name
+    source.write_text(yaml.safe_dump(config))
+    full_env = ansible_env(dict(env, ANSIBLE_INVENTORY_UNPARSED_FAILED="true"))
+    command = [str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(source), *args]
+    return subprocess.run(
+        command, env=full_env, capture_output=True, text=True, cwd=directory, timeout=120, check=False
+    )

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from typing import Dict
@@ -20,7 +19,7 @@ from typing import List
 
 import pytest
 import yaml
-from integration.playbook import ansible_env
+from integration.playbook import run_inventory_source
 
 HZ = ("gw-orders-hz01", "gw-search-hz01")
 SH = ("gw-orders-sh01", "gw-billing-sh01")
@@ -38,11 +37,7 @@ DEMO = {
 def run_inventory(
     tmp_path: Path, emulator: Any, config: Dict[str, Any], *args: str, env: Dict[str, str] = None, name="demo.apig.yml"
 ) -> subprocess.CompletedProcess:
-    source = tmp_path / name
-    source.write_text(yaml.safe_dump(config))
-    full_env = ansible_env(dict(emulator.env(), ANSIBLE_INVENTORY_UNPARSED_FAILED="true", **(env or {})))
-    command = [str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(source), *args]
-    return subprocess.run(command, env=full_env, capture_output=True, text=True, cwd=tmp_path, timeout=120, check=False)
+    return run_inventory_source(tmp_path, config, dict(emulator.env(), **(env or {})), *args, name=name)
 
 
 def plain(value: Any) -> Any:

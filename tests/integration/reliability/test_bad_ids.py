@@ -13,7 +13,6 @@ cases run as tasks of one ansible-playbook run, with the helpers of test_bad_inp
 from __future__ import annotations
 
 from integration.access_keys import add_keys
-from integration.reliability.helpers import CLUSTER
 from integration.reliability.helpers import CREDENTIAL_VARIABLES
 from integration.reliability.helpers import GW
 from integration.reliability.helpers import SG1
@@ -47,13 +46,6 @@ CASES = [
         "group id with a newline inside",
         (f"security_group_id: '{SG1}\\nsg-extra-hz01' is not a security group id",),
         security_group_id=SG1 + "\nsg-extra-hz01",
-    ),
-    gsa(
-        "backends vpc id with a trailing newline",
-        (f"vpc_id: '{VPC}\\n' {WHITESPACE}",),
-        backends=[{"cluster_id": CLUSTER, "port_ranges": [8080]}],
-        vpc_id=VPC + "\n",
-        **RULES_ONLY,
     ),
     bsi(
         "vpc id with a trailing newline (backend_sg_info)",

@@ -25,6 +25,7 @@ from typing import Set
 from integration.access_keys import add_keys
 from integration.access_keys import calls_by_key
 from integration.playbook import REPO
+from integration.playbook import run_inventory_source
 from integration.playbook import run_playbook
 from integration.reliability.helpers import BSI
 from integration.reliability.helpers import CREDENTIAL_VARIABLES
@@ -163,6 +164,10 @@ def test_policy_is_enough_for_the_role_the_playbooks_and_every_module_and_no_lar
     assert_no_crash(run.output)
     assert world_authorizations(emulator) == DEMO_PAIRS
     assert run.task("cluster without node pools")["security_group_ids"] == [SG_EXTRA]
+
+    # The inventory plugin checks the region names with DescribeRegions, then lists the gateways.
+    inventory = run_inventory_source(tmp_path, {"plugin": "alibabacloud.apig.gateways"}, env, "--list")
+    assert inventory.returncode == 0 and "gw-demo-hz01" in inventory.stdout, inventory.stderr
 
     revoke = run_playbook("alibabacloud.apig.revoke", env, extra_vars=extra_vars)
     assert revoke.rc == 0, revoke
