@@ -158,3 +158,26 @@ def test_an_entry_may_name_several_sources_and_is_typed():
     assert (entry.source.field, entry.source.name) == ("backend_access_backends[0]", entry.name)
     assert entry.port_ranges == (PortRange(443, 443),)
     assert entry.description == "5"
+
+
+def test_a_gateway_services_entry_without_ranges_gives_each_group_its_endpoints_ports():
+    entries = normalize_backend_entries(
+        [{"gateway_services": "all"}, {"gateway_services": ["api"], "port_ranges": [9443]}], "b"
+    )
+    assert entries[0]["port_ranges"] == [] and entries[0]["name"] == "gateway_services=all"
+    discovered = [
+        {
+            "security_group_ids": ["sg-a", "sg-b"],
+            "port_ranges_by_group": {"sg-a": ["8080/8080"], "sg-b": ["9100/9100", "9200/9200"]},
+        },
+        {"security_group_ids": ["sg-a"], "port_ranges_by_group": {"sg-a": ["8443/8443"]}},
+    ]
+    assert merge_backend_rules(entries, discovered) == [
+        {"security_group_id": "sg-a", "port_ranges": ["8080/8080", "9443/9443"]},
+        {"security_group_id": "sg-b", "port_ranges": ["9100/9100", "9200/9200"]},
+    ]
+
+
+def test_other_entries_still_need_their_port_ranges():
+    with pytest.raises(OptionError, match="port_ranges"):
+        parse_backend_entries([{"instance_ids": ["i-1"]}], "b")

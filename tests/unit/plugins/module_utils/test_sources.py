@@ -19,6 +19,9 @@ VPC = "vpc-main"
 NP_WEB = "npweb"
 
 BAD_INPUT = [
+    ({"gateway_services": "every"}, "gateway_services", "'all' or a list"),
+    ({"gateway_services": []}, "gateway_services", "must not be empty"),
+    ({"gateway_services": ["web", " "]}, "gateway_services[1]", "non-empty service name"),
     ({"cluster_id": "k8s-prod"}, "cluster_id", "cluster id"),
     ({"cluster_id": "c_0123"}, "cluster_id", "cluster id"),
     ({"cluster_id": "c-"}, "cluster_id", "cluster id"),
@@ -105,3 +108,11 @@ def test_to_options_reads_back_into_the_same_source() -> None:
 def test_a_source_may_combine_several_kinds() -> None:
     source = parse_source({"cluster_id": CLUSTER, "instance_ids": ["i-1"], "security_group_ids": ["sg-1"]}, 0)
     assert (source.cluster_id, source.instance_ids, source.security_group_ids) == (CLUSTER, ("i-1",), ("sg-1",))
+
+
+def test_gateway_services_is_all_or_sorted_unique_names_and_round_trips():
+    every = parse_source({"gateway_services": "all"}, 0)
+    assert every.gateway_services == ("all",) and every.to_options() == {"gateway_services": "all"}
+    named = parse_source({"gateway_services": ["web", "api", "web"]}, 0)
+    assert named.gateway_services == ("api", "web")
+    assert parse_source(named.to_options(), 0) == named
