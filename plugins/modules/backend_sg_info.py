@@ -17,7 +17,8 @@ description:
     converge of the groups it found. Unknown ids are findings here; the role decides what to authorize.
   - Sources, in any combination, at least one of them - an ACK cluster (O(cluster_id)), optionally narrowed to
     some node pools (O(nodepool_ids) or O(nodepool_names)); ECS instances by id (O(instance_ids)); ECS instances
-    by tags (O(instance_tags)); security groups by id (O(security_group_ids)).
+    by tags (O(instance_tags)); security groups by id (O(security_group_ids)); the gateway's own services
+    (O(gateway_services)).
   - Several sources can be discovered in one run with O(sources), sharing the API calls (one node pool listing per
     cluster, instance look-ups merged into batches of 100). Each invocation of a module costs a process and the
     SDK imports, so a role that knows all its backends should use O(sources) once rather than loop over the module.
@@ -72,6 +73,26 @@ options:
       - Mutually exclusive with O(sources).
     type: list
     elements: str
+  gateway_services:
+    description:
+      - The services of the gateway O(gateway_id), V(all) or a list of service names - the security groups of the
+        network interfaces (ENIs) holding their endpoints' IPs in the gateway's VPC, every group of each (a Terway
+        pod's ENI, a node's or an instance's primary ENI). The gateway's own view: the groups of the nodes the
+        service really runs on, and the ports its endpoints really listen on now.
+      - With O(sources), RV(sources[].port_ranges_by_group) gives each group the ports its endpoints use (one range
+        per port); the C(alibabacloud.apig.backend_access) role authorizes those when the entry gives no port ranges.
+      - A name the gateway has no service for fails the task, naming it and the gateway's services. Endpoints that
+        cannot be mapped are findings - C(SERVICE_ADDRESS_NOT_IP) (a domain name, never resolved here) and
+        C(SERVICE_ENDPOINT_NOT_FOUND) (an IP no ENI of the VPC holds, nor the pod CIDR of a cluster named by
+        another source's O(cluster_id)).
+      - API calls as O(alibabacloud.apig.gateway_info#module:services) of M(alibabacloud.apig.gateway_info), plus one
+        C(GetGateway) (the gateway's VPC).
+      - Mutually exclusive with O(sources).
+    type: raw
+  gateway_id:
+    description:
+      - The gateway whose services O(gateway_services) (or O(sources[].gateway_services)) names; required with them.
+    type: str
   sources:
     description:
       - Several sources, each with the keys of the top-level source options, discovered in one run with shared,
@@ -79,7 +100,7 @@ options:
       - Each entry is checked as the top-level options are (the same parser checks the entries of the
         C(alibabacloud.apig.backend_access) role), and a wrong one fails naming C(sources[i].option) and the value.
       - Mutually exclusive with the top-level source options (O(cluster_id), O(nodepool_ids), O(nodepool_names),
-        O(instance_ids), O(instance_tags) and O(security_group_ids)).
+        O(instance_ids), O(instance_tags), O(security_group_ids) and O(gateway_services)).
     type: list
     elements: dict
     suboptions:
@@ -116,6 +137,10 @@ options:
           - As the top-level O(security_group_ids).
         type: list
         elements: str
+      gateway_services:
+        description:
+          - As the top-level O(gateway_services).
+        type: raw
   vpc_id:
     description:
       - The VPC the backends must be in, usually the gateway's.
@@ -371,6 +396,11 @@ sources:
       type: list
       elements: dict
       sample: []
+    port_ranges_by_group:
+      description: For a O(sources[].gateway_services) source, each group's ranges - one per port its endpoints use.
+      returned: for a gateway_services source
+      type: dict
+      sample: {sg-bp67acfmxazb4ph: [8080/8080]}
 """
 
 

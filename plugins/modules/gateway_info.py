@@ -19,6 +19,11 @@ description:
     An authorization whose ECS rule was deleted out of band (the gateway still lists it, but the gateway can no
     longer reach the backend - the vendor FAQ's "it worked, now it fails") gets C(effective=false) and an
     C(AUTHORIZATION_NOT_EFFECTIVE) finding, shown as a warning.
+  - With O(services=true), also the gateway's own services (what it routes to), each endpoint mapped to the network
+    interface (ENI) holding its IP in the gateway's VPC, that ENI's instance and security groups, and whether every
+    one of those groups has an authorization covering the endpoint's port. This catches the vendor FAQ's traps
+    before users do - the rule on the wrong node's group, a node with several groups, and a service whose port moved
+    (8080 to 8081) while only the old port is authorized - as C(SERVICE_*) findings.
   - Reads only; never changes anything.
 author:
   - alibabacloud.apig contributors (@alibabacloud)
@@ -60,11 +65,44 @@ options:
         lists (RV(gateways[].authorizations[].auth_cidrs)). Several rules may cover the range together.
     type: bool
     default: false
+  services:
+    description:
+      - Also return RV(gateways[].services), the gateway's services and their endpoints, with the findings
+        C(SERVICE_PORT_NOT_AUTHORIZED), C(SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED), C(SERVICE_ENDPOINT_NOT_FOUND)
+        and C(SERVICE_ADDRESS_NOT_IP), each naming the service, the endpoint and (where known) the group.
+      - A service's C(addresses) are read in every form the API may use - V(ip:port), a bare V(ip) (its ports are
+        then the service's C(ports[].port)), V([ipv6]:port) and domain names. A domain name is never resolved on the
+        controller (its resolver is not the VPC's); it becomes a C(SERVICE_ADDRESS_NOT_IP) finding.
+    type: bool
+    default: false
+  service_cluster_ids:
+    description:
+      - With O(services=true), ACK clusters whose pod CIDR (C(container_cidr), for example Flannel) may hold endpoint
+        addresses that no ENI holds. Such an endpoint is attributed to the cluster's node pools' security groups;
+        without a cluster whose pod CIDR holds it, it is a C(SERVICE_ENDPOINT_NOT_FOUND) finding.
+      - Read only when an endpoint IP is held by no ENI (one C(DescribeClusterDetail) per cluster, and one
+        C(DescribeClusterNodePools) per cluster that holds one).
+    type: list
+    elements: str
 notes:
   - API calls - one C(GetGateway) (or C(ListGateways) per page of 50); per gateway one
     C(ListGatewayAuthorizedSecurityGroupRules) (and one C(ListGatewayAuthorizableSecurityGroups) with O(authorizable));
     one ECS C(DescribeSecurityGroups) per 100 gateways for the managed groups' type; with O(verify_backend_rules),
     one ECS C(DescribeSecurityGroupAttribute) per distinct backend group.
+  - API calls with O(services=true), per gateway - C(ListServices) pages of 100, paged by the answer
+    (ceil(services/100) calls, ceil(services/c) from a server capping its pages at c), and a C(GetService) only for
+    a listed service whose item lacks its C(addresses) or C(ports). No ENI call when no endpoint is an IP.
+  - The ENI look-up (RV(gateways[].services_lookup)) picks the cheaper of two ways by the number of unique endpoint
+    IPs. It first reads one page of the VPC's network interfaces (ECS C(DescribeNetworkInterfaces) by C(VpcId),
+    C(MaxResults=500)), which lists primary and secondary ENIs with every IP and tells their total. When that page
+    holds them all, or holds every endpoint IP, it stops (one call for a VPC of up to 500 ENIs). Otherwise it weighs
+    the listing's pages left against looking up the n IPs still missing, 2 x ceil(n/100) calls -
+    C(DescribeNetworkInterfaces) with C(PrivateIpAddress.N) (100 a call; documented to match secondary IPs, such as
+    Terway pods) and then ECS C(DescribeInstances) with C(PrivateIpAddresses) (100 a call; an instance's own,
+    primary-ENI addresses) - and takes the cheaper. An IP neither finds (the primary IP of a secondary ENI, or one
+    nobody holds) is then asked for with C(PrimaryIpAddress), one call each, when they are fewer than the listing's
+    pages left, or else the listing is finished. An IP is declared unheld only after a read that would have seen it,
+    whichever IPs the filters really match.
   - The gateway list API returns less than the gateway detail API (for example no names of the VPC and vSwitch);
     pass O(gateway_id) for the details of one gateway.
   - O(verify_backend_rules) does not weigh other rules against each other, for example a Drop rule of higher priority
@@ -99,6 +137,18 @@ EXAMPLES = r"""
     that:
       - audit.findings | length == 0
     fail_msg: "{{ audit.findings | map(attribute='message') | join('; ') }}"
+
+- name: What the gateway routes to, and whether the firewall lets it through
+  alibabacloud.apig.gateway_info:
+    gateway_id: gw-cq7l5s5lhtgi6qasrdc0
+    services: true
+  register: routed
+
+- name: Fail on a service port the gateway may not reach (for example one that moved from 8080 to 8081)
+  ansible.builtin.assert:
+    that:
+      - routed.findings | selectattr('code', 'equalto', 'SERVICE_PORT_NOT_AUTHORIZED') | list | length == 0
+    fail_msg: "{{ routed.findings | map(attribute='message') | join('; ') }}"
 
 - name: List the gateways of a VPC with the groups of an ACK cluster they can be authorized to
   alibabacloud.apig.gateway_info:
@@ -321,6 +371,91 @@ gateways:
           returned: when O(verify_backend_rules=true)
           type: bool
           sample: true
+    services:
+      description: The gateway's services, sorted by name.
+      returned: when O(services=true)
+      type: list
+      elements: dict
+      contains:
+        service_id:
+          description: The service's id.
+          returned: always
+          type: str
+          sample: svc-cr8a1ip5lhtgi6qasrdc0
+        name:
+          description: The service's name.
+          returned: always
+          type: str
+          sample: web
+        source_type:
+          description: Where the service comes from (V(K8S), V(VIP), V(DNS), V(MSE_NACOS), V(FC3)).
+          returned: always
+          type: str
+          sample: K8S
+        namespace:
+          description: The service's namespace, or V(null).
+          returned: always
+          type: str
+          sample: shop
+        health_status:
+          description: The service's health status as the gateway reports it.
+          returned: always
+          type: str
+          sample: Healthy
+        endpoints:
+          description: One per (address, port) the gateway routes to.
+          returned: always
+          type: list
+          elements: dict
+          contains:
+            address:
+              description: The endpoint's IP address (IPv6 without brackets) or domain name.
+              returned: always
+              type: str
+              sample: 192.168.1.102
+            port:
+              description: The port the endpoint listens on.
+              returned: always
+              type: int
+              sample: 8080
+            healthy:
+              description: False when the gateway lists the endpoint among its unhealthy endpoints.
+              returned: always
+              type: bool
+              sample: true
+            network_interface_id:
+              description: The ENI holding the address (primary or secondary IP), or V(null).
+              returned: always
+              type: str
+              sample: eni-bp1pods0000000000
+            instance_id:
+              description: The instance the ENI is attached to, or V(null).
+              returned: always
+              type: str
+              sample: i-bp1node100000000000
+            cluster_id:
+              description: The ACK cluster of O(service_cluster_ids) whose pod CIDR holds the address, or V(null).
+              returned: always
+              type: str
+              sample: null
+            security_group_ids:
+              description: The groups of the ENI (every one of them), or of the cluster's node pools; empty when unknown.
+              returned: always
+              type: list
+              elements: str
+              sample: [sg-bp67acfmxazb4ph]
+            authorized:
+              description: True when every one of RV(gateways[].services[].endpoints[].security_group_ids) has an
+                authorization covering the port (false when no group is known).
+              returned: always
+              type: bool
+              sample: true
+    services_lookup:
+      description: How the endpoint IPs were mapped to ENIs - C(unique_ips), and C(network_interface_lookup) -
+        V(vpc_listing), V(by_ip) or V(none) (no IP endpoint); see the notes.
+      returned: when O(services=true)
+      type: dict
+      sample: {unique_ips: 6, network_interface_lookup: vpc_listing}
     authorizable_security_groups:
       description: The groups the gateway can be authorized to (of O(cluster_id) when it is set).
       returned: when O(authorizable=true)
@@ -351,12 +486,17 @@ findings:
   description:
     - With O(verify_backend_rules=true), one C(AUTHORIZATION_NOT_EFFECTIVE) finding per authorization whose inbound
       rule is missing, each also shown as a warning.
-  returned: when O(verify_backend_rules=true)
+    - With O(services=true), per endpoint - C(SERVICE_PORT_NOT_AUTHORIZED) for each of its groups lacking an
+      authorization covering its port (the message says so when the same group is authorized on other ports only:
+      the service's port probably moved); C(SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED) too when the endpoint is
+      unhealthy (its health check fails because of the firewall); C(SERVICE_ENDPOINT_NOT_FOUND) when no ENI of the
+      VPC holds its IP (nor a pod CIDR of O(service_cluster_ids)); C(SERVICE_ADDRESS_NOT_IP) for a domain name.
+  returned: when O(verify_backend_rules=true) or O(services=true)
   type: list
   elements: dict
   contains:
     code:
-      description: V(AUTHORIZATION_NOT_EFFECTIVE).
+      description: V(AUTHORIZATION_NOT_EFFECTIVE), or one of the V(SERVICE_*) codes.
       returned: always
       type: str
       sample: AUTHORIZATION_NOT_EFFECTIVE
@@ -369,7 +509,10 @@ findings:
         8080/8080 is missing (...): it was probably deleted out of band; re-run the authorization (delete and add)
         to restore it
     ids:
-      description: C(gateway_id), C(rule_id), C(security_group_id), C(port_range), C(source_security_group_id).
+      description:
+        - C(gateway_id), C(rule_id), C(security_group_id), C(port_range), C(source_security_group_id).
+        - For the V(SERVICE_*) codes - C(gateway_id), C(service_id), C(service_name), C(endpoint) (V(ip:port)), and
+          where known C(security_group_id), C(port), C(network_interface_id), C(vpc_id).
       returned: always
       type: dict
       sample:
