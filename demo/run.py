@@ -3,7 +3,10 @@
 """`make demo`: the collection's playbooks against the local emulator, as a new user would run them.
 
 Starts the emulator on the demo world, authorizes the demo backends (with --diff), runs the same
-playbook again (nothing changes, no write call), audits, and stops the emulator.
+playbook again (nothing changes, no write call), moves a service's port (8080 to 8081) as a deploy
+would, audits (the audit lists the gateway's services, their endpoints and whether each is
+authorized, and catches the moved port), authorizes from the gateway's own services with purge (the
+new port is added, then what no service needs is revoked), audits again, and stops the emulator.
 """
 
 from __future__ import annotations
@@ -54,11 +57,11 @@ def main() -> int:
         env["PWD"] = str(REPORT_DIR)
         print(f"Emulator of APIG, ECS and ACK listening on {emulator.url} (world tests/emulator/worlds/demo.yml)")
 
-        banner("1/3 Authorize the demo backends (changes shown with --diff)")
+        banner("1/6 Authorize the demo backends (changes shown with --diff)")
         playbook("authorize_backends", env, "--diff")
         print(call_summary(emulator))
 
-        banner("2/3 The same playbook again: nothing changes, no write call")
+        banner("2/6 The same playbook again: nothing changes, no write call")
         playbook("authorize_backends", env, "--diff")
         summary = call_summary(emulator)
         print(summary)
@@ -66,8 +69,23 @@ def main() -> int:
             print("The second run wrote to the gateway: it should not have.", file=sys.stderr)
             return 1
 
-        banner("3/3 Audit: authorizations, the backends they reach, findings and drift")
+        banner("3/6 Audit: authorizations, the backends they reach, the gateway's services, findings and drift")
         playbook("audit", env, "-e", f"apig_audit_report_dir={REPORT_DIR}")
+        print(call_summary(emulator))
+
+        banner("4/6 A deploy moves service-sg1's port from 8080 to 8081 (the FAQ's 'it worked, now it fails')")
+        emulator.update_service("svc-demo-sg1-hz01", move_port={"from": 8080, "to": 8081})
+        print('$ POST /_emulator/services/svc-demo-sg1-hz01 {"move_port": {"from": 8080, "to": 8081}}')
+
+        banner("5/6 Audit: SERVICE_PORT_NOT_AUTHORIZED names the service, the endpoints and the group")
+        playbook("audit", env, "-e", f"apig_audit_report_dir={REPORT_DIR}")
+        print(call_summary(emulator))
+
+        banner("6/6 Authorize from the gateway's own services, with purge (adds 8081, then revokes 8080), and audit")
+        services = ["-e", f"@{REPO / 'demo' / 'services.yml'}"]
+        playbook("authorize_backends", env, "--diff", *services, "-e", "backend_access_purge=true")
+        print(call_summary(emulator))
+        playbook("audit", env, *services, "-e", f"apig_audit_report_dir={REPORT_DIR}")
         print(call_summary(emulator))
 
     reports = sorted(REPORT_DIR.glob("*.md"))
