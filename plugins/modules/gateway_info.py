@@ -439,7 +439,7 @@ gateways:
               type: str
               sample: null
             security_group_ids:
-              description: The groups of the ENI (every one of them), or of the cluster's node pools; empty when unknown.
+              description: The groups of the ENI (every one of them), or of the cluster's node pools; empty if unknown.
               returned: always
               type: list
               elements: str
