@@ -164,26 +164,33 @@ def _describe_instances_pages(session: Session, build_request: Callable[[Optiona
     )
 
 
-def describe_instances_by_ids(
-    session: Session, ids: Iterable[str], vpc_id: Optional[str] = None
+def _describe_instances_in_batches(
+    session: Session, field: str, values: Iterable[str], vpc_id: Optional[str]
 ) -> List[Dict[str, Any]]:
-    """The instances among ids that exist (unknown ids are simply absent), ceil(n/100) calls."""
+    """DescribeInstances filtered by a JSON-array field (InstanceIds, PrivateIpAddresses), 100 values a call."""
     models = session.models("ecs")
 
-    def batch(batch_ids: List[str]) -> List[Dict]:
+    def batch(batch_values: List[str]) -> List[Dict]:
         def build(token: Optional[str]) -> Any:
             return models.DescribeInstancesRequest(
                 region_id=session.region,
-                instance_ids=json.dumps(batch_ids),
                 vpc_id=vpc_id,
                 max_results=PAGE_SIZE,
                 next_token=token,
+                **{field: json.dumps(batch_values)},
             )
 
         return _describe_instances_pages(session, build)
 
-    results = bounded_map(batch, chunks(_unique(ids)))
+    results = bounded_map(batch, chunks(_unique(values)))
     return [instance for batch_result in results for instance in batch_result]
+
+
+def describe_instances_by_ids(
+    session: Session, ids: Iterable[str], vpc_id: Optional[str] = None
+) -> List[Dict[str, Any]]:
+    """The instances among ids that exist (unknown ids are simply absent), ceil(n/100) calls."""
+    return _describe_instances_in_batches(session, "instance_ids", ids, vpc_id)
 
 
 def describe_instances_by_tags(
@@ -261,22 +268,7 @@ def describe_security_group_ingress(session: Session, security_group_id: str) ->
 
 def describe_instances_by_private_ips(session: Session, ips: Iterable[str], vpc_id: str) -> List[Dict[str, Any]]:
     """The instances of the VPC holding any of ips as their own (primary ENI) address, ceil(n/100) calls."""
-    models = session.models("ecs")
-
-    def batch(batch_ips: List[str]) -> List[Dict]:
-        def build(token: Optional[str]) -> Any:
-            return models.DescribeInstancesRequest(
-                region_id=session.region,
-                private_ip_addresses=json.dumps(batch_ips),
-                vpc_id=vpc_id,
-                max_results=PAGE_SIZE,
-                next_token=token,
-            )
-
-        return _describe_instances_pages(session, build)
-
-    results = bounded_map(batch, chunks(_unique(ips)))
-    return [instance for batch_result in results for instance in batch_result]
+    return _describe_instances_in_batches(session, "private_ip_addresses", ips, vpc_id)
 
 
 def network_interface_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
