@@ -320,3 +320,63 @@ def test_an_endpoint_in_a_known_clusters_pod_cidr_is_attributed_to_its_node_grou
     assert [f["ids"]["endpoint"] for f in by_code(known["findings"], "SERVICE_ENDPOINT_NOT_FOUND")] == [
         "10.20.2.250:8443"
     ]
+
+
+def add_pod_enis(emulator) -> list:
+    """30 Terway ENIs holding 150 pod IPs, all endpoints of one more service on 7000: 36 ENIs, 156 unique IPs."""
+    state = emulator.state()
+    pods = []
+    for index in range(30):
+        vswitch, net, i, base = (
+            ("vsw-svc01-h", "10.20.1", index, 20) if index < 16 else ("vsw-svc01-i", "10.20.2", index - 16, 30)
+        )
+        secondary = [f"{net}.{base + 5 * i + k}" for k in range(5)]
+        pods += secondary
+        state["network_interfaces"].append(
+            {
+                "id": f"eni-pods{index:02d}-svc01",
+                "vswitch": vswitch,
+                "security_groups": ["sg-pods-a-svc01"],
+                "primary_ip": f"{net}.{200 + i}",
+                "secondary_ips": secondary,
+            }
+        )
+    state["gateways"][0]["services"].append(
+        {
+            "id": "svc-pods-svc01",
+            "name": "pods",
+            "source_type": "K8S",
+            "ports": [{"port": 7000}],
+            "endpoints": [{"ip": ip} for ip in pods],
+        }
+    )
+    emulator.put_state(state)
+    return pods
+
+
+def test_more_than_a_hundred_ips_cost_ceil_n_over_100_calls_per_lookup_kind(make_emulator):
+    emulator = make_world(make_emulator, "ip:port")
+    pods = add_pod_enis(emulator)
+    emulator.clear_calls()
+    listed = services_info(emulator)
+    assert listed["gateways"][0]["services_lookup"] == {
+        "unique_ips": UNIQUE_IPS + 150,
+        "network_interface_lookup": "vpc_listing",
+    }
+    assert lookups(emulator) == {"listing": 1, "listing_batches": 1}  # 36 ENIs: one page of 500
+
+    # Capped at 5: 7 listing pages left against 2 x ceil(152/100) = 4 by IP. The first page held node C's and the
+    # VIP's primary ENIs and Terway ENI A (4 endpoint IPs): 152 are looked up by IP.
+    emulator.set_knobs(page_cap=5)
+    emulator.clear_calls()
+    capped = services_info(emulator)
+    assert capped["gateways"][0]["services_lookup"]["network_interface_lookup"] == "by_ip"
+    assert capped["gateways"][0]["services"] == listed["gateways"][0]["services"]
+    found = lookups(emulator)
+    assert found["listing"] == 1
+    assert found["by_secondary_ip_batches"] == math.ceil(152 / 100)
+    assert found["instances_by_ip_batches"] == 1 and found["by_primary_ip"] == 1
+    assert counts(emulator)["ListServices"] == math.ceil((SERVICES + 1) / 5)
+    pods_service = next(s for s in capped["gateways"][0]["services"] if s["name"] == "pods")
+    assert sorted(e["address"] for e in pods_service["endpoints"]) == sorted(pods)
+    assert {e["network_interface_id"][:8] for e in pods_service["endpoints"]} == {"eni-pods"}
