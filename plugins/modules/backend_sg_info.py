@@ -77,7 +77,7 @@ options:
     description:
       - The services of the gateway O(gateway_id), V(all) or a list of service names - the security groups of the
         network interfaces (ENIs) holding their endpoints' IPs in the gateway's VPC, every group of each (a Terway
-        pod's ENI, a node's or an instance's primary ENI). The gateway's own view: the groups of the nodes the
+        pod's ENI, a node's or an instance's primary ENI). The gateway's own view - the groups of the nodes the
         service really runs on, and the ports its endpoints really listen on now.
       - With O(sources), RV(sources[].port_ranges_by_group) gives each group the ports its endpoints use (one range
         per port); the C(alibabacloud.apig.backend_access) role authorizes those when the entry gives no port ranges.

@@ -487,7 +487,7 @@ findings:
     - With O(verify_backend_rules=true), one C(AUTHORIZATION_NOT_EFFECTIVE) finding per authorization whose inbound
       rule is missing, each also shown as a warning.
     - With O(services=true), per endpoint - C(SERVICE_PORT_NOT_AUTHORIZED) for each of its groups lacking an
-      authorization covering its port (the message says so when the same group is authorized on other ports only:
+      authorization covering its port (the message says so when the same group is authorized on other ports only -
       the service's port probably moved); C(SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED) too when the endpoint is
       unhealthy (its health check fails because of the firewall); C(SERVICE_ENDPOINT_NOT_FOUND) when no ENI of the
       VPC holds its IP (nor a pod CIDR of O(service_cluster_ids)); C(SERVICE_ADDRESS_NOT_IP) for a domain name.
