@@ -102,9 +102,9 @@ from ansible.plugins.inventory import Constructable
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import MissingLibraryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_ARGUMENT_SPEC
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import connection_settings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_auth_error
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import DEFAULT_GROUP
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import RegionGateway

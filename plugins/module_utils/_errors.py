@@ -217,6 +217,30 @@ def clean_message(text: Any) -> str:
     return bound_text(redact(_strip_traceback(str(text))).strip())
 
 
+_MAX_VALUE_REPR = 80
+
+
+def short_repr(value: Any) -> str:
+    """repr(value), cut to 80 characters: a bad option's message shows whitespace but never a whole 10,000-item list."""
+    text = repr(value)
+    if len(text) > _MAX_VALUE_REPR:
+        text = text[: _MAX_VALUE_REPR - 3] + "..."
+    return text
+
+
+class OptionError(ValueError):
+    """The one error for a bad option or input: the message names the field (with its index) and the value.
+
+    A value that was not given (None) is left out of the message: "security_group_id is required ...".
+    """
+
+    def __init__(self, field: str, value: object, reason: str) -> None:
+        self.field = field
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{field} {reason}" if value is None else f"{field}: {short_repr(value)} {reason}")
+
+
 class ApiError(Exception):
     """A failed API call: service code, message, request id, HTTP status, and what was being done.
 
