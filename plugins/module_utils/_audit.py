@@ -135,9 +135,7 @@ def audit_counts(audit: Mapping[str, Any]) -> Dict[str, int]:
     }
 
 
-def audit_document(
-    audit: Mapping[str, Any], region: Any, generated_at: Any, collection_version: Any
-) -> Dict[str, Any]:
+def audit_document(audit: Mapping[str, Any], region: Any, generated_at: Any, collection_version: Any) -> Dict[str, Any]:
     """The audit as the JSON report: when, where and by which collection version, then the audit itself."""
     gateway = {key: value for key, value in audit["gateway"].items() if key != "authorizations"}
     return {
