@@ -103,7 +103,7 @@ class _Chart:
 
 def _split_pair(pair: Any) -> tuple:
     """'<group id> <port range>' -> (group id, port range)."""
-    group_id, _, port_range = str(pair).rpartition(" ")
+    group_id, port_range = str(pair).rpartition(" ")[::2]
     return group_id, port_range
 
 

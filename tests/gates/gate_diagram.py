@@ -173,7 +173,7 @@ def main() -> int:
         ok, output = render(source, name)
         if not ok:
             problems.append(f"{name} diagram did not render: {_common.strip_ansi(output).strip()[-600:]}")
-    broken_ok, _ = render('flowchart LR\n    a["unclosed --> b\n', "broken")
+    broken_ok = render('flowchart LR\n    a["unclosed --> b\n', "broken")[0]
     if broken_ok:
         problems.append("mmdc rendered a diagram with a syntax error: a bad diagram would not fail this gate")
     if problems:

@@ -71,7 +71,7 @@ def parse(text: str):
 
 
 def by_label(nodes, start: str) -> str:
-    return next(node for node, (label, _) in nodes.items() if label.startswith(start))
+    return next(node for node, (label, css) in nodes.items() if label.startswith(start))
 
 
 def test_the_diagram_links_the_gateway_to_its_groups_and_their_members():
@@ -91,11 +91,11 @@ def test_the_diagram_links_the_gateway_to_its_groups_and_their_members():
     # The node pool counts its nodes; the instance outside it is drawn by itself.
     assert (group_a, "-->", None, by_label(nodes, "node pool<br>np-1<br>2 node(s)")) in links
     assert (group_a, "-->", None, by_label(nodes, "i-9<br>stray")) in links
-    assert not [n for n, (label, _) in nodes.items() if label.startswith(("i-1", "i-2"))]
+    assert not [label for label, css in nodes.values() if label.startswith(("i-1", "i-2"))]
     # Declared backends (services) hang off the groups their source yields; one node per backend.
     billing = by_label(nodes, "billing")
     assert nodes[billing][1] == "service"
-    assert {(s, t) for s, _, _, t in links if t == billing} == {(group_b, billing), (group_c, billing)}
+    assert {(link[0], link[3]) for link in links if link[3] == billing} == {(group_b, billing), (group_c, billing)}
     # The dashed links are styled by their index among the links.
     indexes = {kind: [int(i) for i in index.split(",")] for index, kind in [(s[0], s[1]) for s in styles]}
     dashed = [i for i, link in enumerate(links) if link[1] == "-.->"]
@@ -106,7 +106,7 @@ def test_the_diagram_links_the_gateway_to_its_groups_and_their_members():
 def test_many_instances_are_summed_up():
     group = {"security_group_id": "sg-a", "node_pools": [], "instances": [f"i-{n}" for n in range(20)]}
     audit = audit_gateway(GATEWAY, [], [], [])
-    nodes, links, _ = parse(audit_diagram(audit, [], [], [group], []))
+    nodes = parse(audit_diagram(audit, [], [], [group], []))[0]
     instances = [label for label, css in nodes.values() if css == "instance"]
     assert len(instances) == MAX_INSTANCES_PER_GROUP + 1
     assert f"{20 - MAX_INSTANCES_PER_GROUP} more instance(s)" in instances
@@ -134,8 +134,8 @@ def test_no_label_can_break_out_of_its_quotes(name, group_id):
     }
     audit = audit_gateway(gateway, [{"name": name}], [{"security_group_ids": [group_id]}], [])
     text = audit_diagram(audit, [{"name": name}], [{"security_group_ids": [group_id]}], [], [])
-    nodes, links, _ = parse(text)
-    labels = [label for label, _ in nodes.values()] + [label or "" for _, _, label, _ in links]
+    nodes, links = parse(text)[:2]
+    labels = [label for label, css in nodes.values()] + [link[2] or "" for link in links]
     for label in labels:
         assert ESCAPED.fullmatch(label.replace("<br>", "")), label
     assert len(nodes) == 3 and len(links) == 2
