@@ -1259,7 +1259,8 @@ class World:
                 raise WorldError(f"{ew}: give port or ports, not both")
             ports = [er.value["port"]] if "port" in er.value else er.value.get("ports")
             if ports is not None and (
-                not isinstance(ports, list) or not all(type(p) is int and MIN_PORT <= p <= MAX_PORT for p in ports)
+                not isinstance(ports, list)
+                or not all(isinstance(p, int) and not isinstance(p, bool) and MIN_PORT <= p <= MAX_PORT for p in ports)
             ):
                 raise WorldError(f"{ew}: expected port (1..65535) or a list of them as ports, got {ports!r}")
             if ports is None:
