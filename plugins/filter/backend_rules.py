@@ -6,14 +6,12 @@
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import BackendEntryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 
 # What the parser raises for input it refuses: each message names the field (with its index) and the value.
-INPUT_ERRORS = (OptionError, PortRangeError, BackendEntryError)
+INPUT_ERRORS = OptionError
 
 
 def backend_entries(entries, field="backends", state="present"):

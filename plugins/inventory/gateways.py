@@ -60,6 +60,7 @@ notes:
 """
 
 EXAMPLES = r"""
+---
 # demo.apig.yml: the gateways of two regions, grouped by region and by the value of their tag "env"
 plugin: alibabacloud.apig.gateways
 regions:
@@ -73,6 +74,7 @@ keyed_groups:
   - key: apig_vpc_id
     prefix: vpc
 
+---
 # Only the production gateways of one team, named by their gateway name, with a cache
 plugin: alibabacloud.apig.gateways
 regions: [cn-hangzhou]
@@ -83,7 +85,7 @@ filters:
     team: null
   gateway_type: API
 compose:
-  backend_access_backends: apig_tags.team | default('none') | community.general.dict_kv('name') | list
+  apig_team: apig_tags.team | default('none')
 cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: /tmp/apig-inventory-cache
@@ -102,9 +104,9 @@ from ansible.plugins.inventory import Constructable
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import MissingLibraryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_ARGUMENT_SPEC
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import connection_settings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_auth_error
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import DEFAULT_GROUP
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import RegionGateway

@@ -30,7 +30,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import _import
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import NumberedPage
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_numbered_pages
-from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
 
 # Separators between several ranges in one `portRange` (brief section 9, Q2): commas, semicolons, or
@@ -63,7 +62,7 @@ def canonical_port_range(text: str) -> Optional[str]:
     """`start/end` for a range the API returned, or None when it cannot be read."""
     try:
         return str(parse_port_range(text, "portRange"))
-    except (PortRangeError, ValueError, TypeError):
+    except (ValueError, TypeError):
         return None
 
 
@@ -112,7 +111,7 @@ def sort_authorization_records(records: Iterable[Dict[str, Any]]) -> List[Dict[s
 def _parsed_range(text: Any) -> Any:
     try:
         return parse_port_range(text, "portRange")
-    except (PortRangeError, ValueError, TypeError):
+    except (ValueError, TypeError):
         return None
 
 

@@ -122,3 +122,31 @@ def audit_summary_lines(audit: Mapping[str, Any]) -> List[str]:
     lines.extend(f"declared but not authorized: {pair}" for pair in audit["missing"])
     lines.extend(f"finding {finding.get('code')}: {finding.get('message')}" for finding in audit["findings"])
     return lines
+
+
+def audit_counts(audit: Mapping[str, Any]) -> Dict[str, int]:
+    """How many authorizations, drifted ones, missing and undeclared pairs and findings the audit has."""
+    return {
+        "authorizations": len(audit["authorizations"]),
+        "drifted": len(audit["drift"]),
+        "missing": len(audit["missing"]),
+        "undeclared": len(audit["undeclared"]),
+        "findings": len(audit["findings"]),
+    }
+
+
+def audit_document(audit: Mapping[str, Any], region: Any, generated_at: Any, collection_version: Any) -> Dict[str, Any]:
+    """The audit as the JSON report: when, where and by which collection version, then the audit itself."""
+    gateway = {key: value for key, value in audit["gateway"].items() if key != "authorizations"}
+    return {
+        "generated_at": generated_at,
+        "region": region,
+        "collection": {"name": "alibabacloud.apig", "version": collection_version},
+        "gateway": gateway,
+        "summary": audit_counts(audit),
+        "authorizations": [dict(auth) for auth in audit["authorizations"]],
+        "drift": [dict(auth) for auth in audit["drift"]],
+        "missing": list(audit["missing"]),
+        "undeclared": list(audit["undeclared"]),
+        "findings": [dict(finding) for finding in audit["findings"]],
+    }

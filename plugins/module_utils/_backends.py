@@ -22,7 +22,7 @@ from typing import Optional
 from typing import Sequence
 from typing import Tuple
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_list
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
@@ -33,10 +33,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import parse_source
 
 ENTRY_KEYS = SOURCE_ENTRY_KEYS + ("port_ranges", "description")
-
-
-class BackendEntryError(ValueError):
-    """Entries and discovery's result that do not belong together (the options themselves raise OptionError)."""
 
 
 class BackendEntry(NamedTuple):
@@ -58,7 +54,7 @@ class BackendEntry(NamedTuple):
 
 
 def parse_backend_entries(entries: Any, field: str, state: str = "present") -> List[BackendEntry]:
-    """Check every entry, before any API call; OptionError or PortRangeError name the field ``field[i]...``.
+    """Check every entry, before any API call; OptionError names the field ``field[i]...``.
 
     With state present every entry needs port ranges, and overlapping ones are merged; with absent the
     ranges are kept as listed (revoking 80/9000 and 8080 revokes both), and may be left out.
@@ -132,7 +128,9 @@ def merge_backend_rules(
     (discovery's `port_ranges_by_group`).
     """
     if len(entries) != len(discovered):
-        raise BackendEntryError(f"discovery returned {len(discovered)} sources for {len(entries)} backend entries")
+        raise OptionError(
+            "discovered", f"{len(discovered)} sources", f"do not match the {len(entries)} backend entries"
+        )
     ranges: Dict[str, List[str]] = {}
     descriptions: Dict[str, Any] = {}
     for entry, found in zip(entries, discovered):

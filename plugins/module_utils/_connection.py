@@ -29,6 +29,7 @@ from typing import Optional
 from typing import Tuple
 
 from ansible.module_utils.basic import env_fallback
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._profiles import profile_region
 
 PRODUCTS = ("apig", "ecs", "cs")
@@ -78,16 +79,6 @@ COMMON_MUTUALLY_EXCLUSIVE = [("access_key_id", "profile")]
 
 _REGION = re.compile(r"[a-z]{2,}(-[a-z0-9]+)+")  # matched with fullmatch: no trailing newline
 _HOST_PORT = re.compile(r"^(?P<host>[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:(?P<port>[0-9]{1,5}))?$")
-
-
-class OptionError(ValueError):
-    """A module option whose value cannot be used; the message names the option and the value."""
-
-    def __init__(self, field: str, value: object, reason: str) -> None:
-        self.field = field
-        self.value = value
-        self.reason = reason
-        super().__init__(f"{field}: {value!r} {reason}")
 
 
 def refuse_surrounding_whitespace(field: str, value: object) -> None:

@@ -23,7 +23,6 @@ from typing import Tuple
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _cs
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _ecs
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import ClusterObservation
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import Observations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import build_discovery
@@ -33,6 +32,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import resolve_sources
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import unknown_service_names
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map

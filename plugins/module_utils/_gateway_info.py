@@ -10,8 +10,8 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import get
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_authorizable_security_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_gateways
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import describe_security_groups
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map

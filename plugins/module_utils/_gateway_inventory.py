@@ -28,8 +28,8 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import des
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_gateways
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_MUTUALLY_EXCLUSIVE
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 
 DEFAULT_GROUP = "apig_gateways"
 HOSTNAME_SOURCES = ("gateway_id", "name")

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import refuse_surrounding_whitespace
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 
 # Real ids are lower-case letters and digits after the prefix (gw-cq7l5s5l..., sg-bp67...); hyphens
 # and upper case are accepted too (the emulator's ids have hyphens): the check catches a name or a

@@ -5,7 +5,7 @@
 """AlibabaCloudModule: AnsibleModule plus the shared options, a Session, and failures without tracebacks.
 
 Every module builds one of these, then calls `run(main_logic)`: whatever the logic raises
-(ApiError, OptionError, PortRangeError, BackendEntryError, a missing SDK) ends in fail_json with a message that
+(ApiError, OptionError, a missing SDK) ends in fail_json with a message that
 names what was being done, the error code and the request id.
 """
 
@@ -18,15 +18,13 @@ from typing import Optional
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.errors import NoLogError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import BackendEntryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import MissingLibraryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_MUTUALLY_EXCLUSIVE
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import connection_settings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 
 
 def argument_error_message(errors: list, msg: str) -> str:
@@ -112,7 +110,7 @@ class AlibabaCloudModule:
             result = logic(self)
         except ApiError as err:
             self.fail(str(err), **err.to_result(), **self.partial_result)
-        except (OptionError, PortRangeError, BackendEntryError) as err:
+        except OptionError as err:
             self.fail(str(err), **self.partial_result)
         except MissingLibraryError as err:
             self.fail(missing_required_lib(err.library), **self.partial_result)

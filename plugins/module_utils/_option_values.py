@@ -25,7 +25,7 @@ from typing import Optional
 from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.common.validation import check_type_list
 from ansible.module_utils.common.validation import check_type_str
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 
 
 def as_list(field: str, value: Any) -> Optional[List[Any]]:

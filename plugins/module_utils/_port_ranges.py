@@ -20,7 +20,7 @@ Normalisation policy (the modules' DOCUMENTATION repeats it):
   * ``merge=False`` sorts and de-duplicates only; state=absent uses it, since removing
     ``80/9000`` and ``8080`` means two distinct rules, not their union.
 
-Every validation error is a PortRangeError naming the field and the offending value.
+Every validation error is an OptionError naming the field and the offending value.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from typing import Any
 from typing import Iterable
 from typing import List
 from typing import NamedTuple
+
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 
 MIN_PORT = 1
 MAX_PORT = 65535
@@ -41,7 +43,6 @@ EXPECTED = f"expected PORT, START/END or START-END with ports between {MIN_PORT}
 _RANGE_RE = re.compile(r"^([0-9]{1,10})(?:([/-])([0-9]{1,10}))?$")
 _ALL_PORTS_RE = re.compile(r"^-1\s*[/-]\s*-1$")
 # Longest repr of an offending value quoted in a message.
-_MAX_VALUE_REPR = 80
 # bool before int: a boolean is an int to isinstance.
 _KINDS = (
     (bool, "a boolean"),
@@ -64,21 +65,8 @@ class PortRange(NamedTuple):
         return f"{self.start}/{self.end}"
 
 
-class PortRangeError(ValueError):
-    """Invalid port range input; ``field`` names where it came from, e.g. ``rules[1].port_ranges[2]``."""
-
-    def __init__(self, field: str, value: Any, reason: str = EXPECTED) -> None:
-        self.field = field
-        self.value = value
-        self.reason = reason
-        super().__init__(f"{field}: {_short_repr(value)} is not a valid port range: {reason}")
-
-
-def _short_repr(value: Any) -> str:
-    text = repr(value)
-    if len(text) > _MAX_VALUE_REPR:
-        text = text[: _MAX_VALUE_REPR - 3] + "..."
-    return text
+def _range_error(field: str, value: Any, reason: str = EXPECTED) -> OptionError:
+    return OptionError(field, value, f"is not a valid port range: {reason}")
 
 
 def _kind(value: Any) -> str:
@@ -91,30 +79,30 @@ def _kind(value: Any) -> str:
 
 def _check_port(port: int, field: str, value: Any) -> int:
     if not MIN_PORT <= port <= MAX_PORT:
-        raise PortRangeError(field, value, f"port {port} is outside {MIN_PORT}..{MAX_PORT}")
+        raise _range_error(field, value, f"port {port} is outside {MIN_PORT}..{MAX_PORT}")
     return port
 
 
 def parse_port_range(value: Any, field: str = "port_ranges") -> PortRange:
-    """One range from an int or a string (see the module docstring); raises PortRangeError."""
+    """One range from an int or a string (see the module docstring); raises OptionError."""
     # bool is a subclass of int: True must not become port 1.
     if isinstance(value, bool):
-        raise PortRangeError(field, value, "a boolean is not a port; " + EXPECTED)
+        raise _range_error(field, value, "a boolean is not a port; " + EXPECTED)
     if isinstance(value, int):
         port = _check_port(value, field, value)
         return PortRange(port, port)
     if not isinstance(value, str):
-        raise PortRangeError(field, value, f"{_kind(value)} is not a port range; {EXPECTED}")
+        raise _range_error(field, value, f"{_kind(value)} is not a port range; {EXPECTED}")
     text = value.strip()
     if _ALL_PORTS_RE.match(text):
-        raise PortRangeError(field, value, "-1/-1 (all ports) is not accepted here; write 1/65535")
+        raise _range_error(field, value, "-1/-1 (all ports) is not accepted here; write 1/65535")
     match = _RANGE_RE.match(text)
     if match is None:
-        raise PortRangeError(field, value)
+        raise _range_error(field, value)
     start = _check_port(int(match.group(1)), field, value)
     end = start if match.group(3) is None else _check_port(int(match.group(3)), field, value)
     if start > end:
-        raise PortRangeError(field, value, f"start {start} is greater than end {end}; write {end}/{start}")
+        raise _range_error(field, value, f"start {start} is greater than end {end}; write {end}/{start}")
     return PortRange(start, end)
 
 
@@ -136,7 +124,7 @@ def normalize_port_ranges(values: Any, field: str = "port_ranges", merge: bool =
     With ``merge=False`` overlapping ranges are kept apart (sorted, exact duplicates dropped).
     """
     if not isinstance(values, (list, tuple)):
-        raise PortRangeError(field, values, f"expected a list of port ranges, got {_kind(values)}")
+        raise _range_error(field, values, f"expected a list of port ranges, got {_kind(values)}")
     parsed = [parse_port_range(item, f"{field}[{index}]") for index, item in enumerate(values)]
     if merge:
         return merge_port_ranges(parsed)

@@ -61,10 +61,10 @@ from typing import TypeVar
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import AMBIGUOUS_TRANSPORT_CODES
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import PERMANENT_TRANSPORT_CODES
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import api_error_from_exception
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_auth_error
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_throttling
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_transient
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sdk_errors import api_error_from_exception
 
 T = TypeVar("T")
 

@@ -20,7 +20,7 @@ from typing import Sequence
 from typing import Set
 from typing import Tuple
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DesiredGroup
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
@@ -41,7 +41,7 @@ class AuthorizationRequest(NamedTuple):
 
 
 def parse_request(params: Dict[str, Any]) -> AuthorizationRequest:
-    """Every check of the task's options, before any API call; raises OptionError or PortRangeError."""
+    """Every check of the task's options, before any API call; raises OptionError."""
     gateway_id = check_id("gateway_id", params.get("gateway_id"), "gateway")
     state = params.get("state") or "present"
     rules = params.get("rules")

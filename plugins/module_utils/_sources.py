@@ -23,8 +23,8 @@ from typing import Optional
 from typing import Sequence
 from typing import Tuple
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import MAX_TAGS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_dict
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str

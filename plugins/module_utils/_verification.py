@@ -22,10 +22,10 @@ from typing import Optional
 from typing import Sequence
 from typing import Tuple
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import MAX_PORT
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import MIN_PORT
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
-from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
 
 AUTHORIZATION_NOT_EFFECTIVE = "AUTHORIZATION_NOT_EFFECTIVE"
@@ -43,7 +43,7 @@ def permission_port_range(permission: Dict[str, Any]) -> Optional[PortRange]:
         return _ALL_PORTS if protocol == "ALL" or text else None
     try:
         return parse_port_range(text, "PortRange")
-    except PortRangeError:
+    except OptionError:
         return None
 
 
@@ -88,7 +88,7 @@ def authorization_gaps(authorization: Dict[str, Any], permissions: Sequence[Dict
     """
     try:
         wanted = parse_port_range(authorization.get("port_range"), "port_range")
-    except PortRangeError:
+    except OptionError:
         return ["a readable port range (got {!r})".format(authorization.get("port_range"))]
     usable: List[Tuple[Dict[str, Any], PortRange]] = []
     for permission in permissions:

@@ -33,6 +33,7 @@ GATES = {
     "sanity": "ansible-test sanity (2.19, Python 3.11), no ignore files",
     "units": "ansible-test units on tests/unit",
     "importer": "galaxy-importer on the built tarball (ansible-doc, ansible-lint, checks)",
+    "diagram": "the demo audit report's Mermaid diagram rendered by mermaid-cli on Debian's Chromium",
     "lint": "ansible-lint --profile production (modules' EXAMPLES included)",
     "docs": "antsibull-docs lint-collection-docs --plugin-docs",
     "changelog": "antsibull-changelog lint and a trial release",

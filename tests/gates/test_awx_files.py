@@ -3,8 +3,8 @@
 """The AWX files in docs/awx/ agree with the collection (the `awx` release gate runs this file with pytest).
 
 - The credential type injects, for each of its inputs, the environment variable the module option of the
-  same name falls back to (COMMON_ARGUMENT_SPEC in plugins/module_utils/_connection.py, read with ast:
-  no import of the collection, so the test needs only pytest and PyYAML).
+  same name reads (COMMON_ARGUMENT_SPEC and the *_VARIABLES names in plugins/module_utils/_connection.py, read
+  with ast: no import of the collection, so the test needs only pytest and PyYAML).
 - Secret inputs are exactly the no_log options; no injected name starts with ANSIBLE_.
 - The example project's playbooks import playbooks the collection has, and its requirements name it.
 - The sample execution environment pins ansible-core 2.19 and installs the version galaxy.yml declares; its
@@ -64,25 +64,42 @@ def literal_or_none(node: ast.AST):
 
 
 def common_argument_spec() -> dict:
-    """{option: {"no_log": bool, "env": [names]}} from COMMON_ARGUMENT_SPEC = dict(option=dict(...), ...)."""
+    """{option: {"no_log": bool, "env": [names]}} from _connection.py's COMMON_ARGUMENT_SPEC.
+
+    An option's names are its env_fallback's list, or, for the options _connection.resolve_credentials reads from the
+    environment itself (access_key_id, profile: options beat the environment), the tuple <OPTION>_VARIABLES.
+    """
     tree = ast.parse(CONNECTION.read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "COMMON_ARGUMENT_SPEC" for t in node.targets):
-            spec_call = node.value
-            break
-    else:
-        raise AssertionError(f"COMMON_ARGUMENT_SPEC not found in {CONNECTION}")
-    assert isinstance(spec_call, ast.Call) and getattr(spec_call.func, "id", None) == "dict"
+    constants = {
+        target.id: literal_or_none(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name) and target.id.endswith("_VARIABLES")
+    }
+    spec_call = next(
+        (
+            node.value
+            for node in tree.body
+            if isinstance(node, ast.Assign)
+            and any(getattr(t, "id", None) == "COMMON_ARGUMENT_SPEC" for t in node.targets)
+        ),
+        None,
+    )
+    assert isinstance(spec_call, ast.Call) and getattr(spec_call.func, "id", None) == "dict", CONNECTION
     spec = {}
     for option in spec_call.keywords:
-        settings = {"no_log": False, "env": []}
+        settings = {"no_log": False, "env": list(constants.get(option.arg.upper() + "_VARIABLES") or [])}
         for setting in option.value.keywords:
             if setting.arg == "no_log":
                 settings["no_log"] = bool(literal_or_none(setting.value))
             if setting.arg == "fallback" and isinstance(setting.value, ast.Tuple):
-                # fallback=(env_fallback, ["NAME", ...])
+                # fallback=(env_fallback, ["NAME", ...]) or (env_fallback, list(NAME_VARIABLES))
                 func, names = setting.value.elts
-                if getattr(func, "id", None) == "env_fallback":
+                if isinstance(names, ast.Call) and names.args and isinstance(names.args[0], ast.Name):
+                    names = names.args[0]
+                    settings["env"] = list(constants.get(names.id) or [])
+                elif getattr(func, "id", None) == "env_fallback":
                     settings["env"] = list(literal_or_none(names) or [])
         spec[option.arg] = settings
     return spec

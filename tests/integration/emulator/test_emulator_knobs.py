@@ -321,7 +321,7 @@ def test_write_rate_limit_throttles_writes_only(emulator, apig, expect_api_error
     add(apig, ["1000/1000"])
     add(apig, ["1001/1001"])
     expect_api_error(lambda: add(apig, ["1002/1002"]), 400, "Throttling.User", "flow control")
-    for _read in range(5):
+    for _attempt in range(5):
         listed(apig)  # reads are not limited
     assert [c["code"] for c in emulator.calls(action="AddGatewaySecurityGroupRule")] == [None, None, "Throttling.User"]
     assert len(state_rules(emulator)) == 2  # the throttled add wrote nothing

@@ -3,9 +3,8 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The AWX inventory source example, run with the environment AWX builds from the credential type.
 
-AWX renders each injector template of docs/awx/credential_type.yml with the credential's inputs in a
-sandboxed Jinja environment (an input left empty renders as ""), and runs the inventory update with
-those variables only: here, ansible-inventory on docs/awx/project/inventories/gateways.apig.yml.
+AWX runs the inventory update with the credential type's injected variables (integration/awx_credential.py)
+only: here, ansible-inventory on docs/awx/project/inventories/gateways.apig.yml.
 """
 
 from __future__ import annotations
@@ -17,24 +16,9 @@ from pathlib import Path
 from typing import Dict
 
 import pytest
-import yaml
-from integration.playbook import REPO
+from integration.awx_credential import AWX
+from integration.awx_credential import injected_env
 from integration.playbook import ansible_env
-from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-AWX = REPO / "docs" / "awx"
-
-
-def injected_env(inputs: Dict[str, str]) -> Dict[str, str]:
-    """The env injectors rendered as AWX renders them (booleans absent from the inputs are False)."""
-    credential_type = yaml.safe_load((AWX / "credential_type.yml").read_text(encoding="utf-8"))
-    namespace = {f["id"]: False for f in credential_type["inputs"]["fields"] if f.get("type") == "boolean"}
-    namespace.update(inputs)
-    sandbox = ImmutableSandboxedEnvironment()
-    return {
-        name: sandbox.from_string(template).render(**namespace)
-        for name, template in credential_type["injectors"]["env"].items()
-    }
 
 
 def inventory(env: Dict[str, str], *args: str) -> subprocess.CompletedProcess:

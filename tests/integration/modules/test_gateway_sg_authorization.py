@@ -385,7 +385,7 @@ def test_invalid_input_fails_before_any_api_call(emulator):
             dict(security_group_id=SG1, port_ranges=[80], purge_security_groups=True),
             "purge_security_groups: True requires rules",
         ),
-        "no ranges with present": (dict(security_group_id=SG1), "port_ranges: None is required with state=present"),
+        "no ranges with present": (dict(security_group_id=SG1), "port_ranges is required with state=present"),
         "empty ranges in rules": (
             dict(rules=[{"security_group_id": SG1, "port_ranges": []}]),
             "rules[0].port_ranges: [] is required with state=present",
@@ -394,7 +394,7 @@ def test_invalid_input_fails_before_any_api_call(emulator):
             dict(security_group_id=SG1, port_ranges=[80], rules=[{"security_group_id": SG2, "port_ranges": [80]}]),
             "mutually exclusive",
         ),
-        "no group": (dict(port_ranges=[80]), "security_group_id: None is required unless rules is given"),
+        "no group": (dict(port_ranges=[80]), "security_group_id is required unless rules is given"),
         "too many writers": (
             dict(security_group_id=SG1, port_ranges=[80], max_concurrent_writes=0),
             "max_concurrent_writes: 0",

@@ -141,7 +141,7 @@ def test_credentials_follow_the_documented_order_and_fail_with_one_clear_message
         "empty secret as an option": ("access_key_secret: '' is empty", WAYS),
         "no credentials at all": ("no credentials were found", WAYS),
         "unknown profile": ("profile 'nobody' was not found", WAYS),
-        "no region anywhere": ("region: None is required", "region_id in the credentials profile"),
+        "no region anywhere": ("region is required", "region_id in the credentials profile"),
     }
     for name, fragments in expected.items():
         result = run.task(name)

@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import BackendEntryError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import parse_backend_entries
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
-from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 
 FIELD = "backend_access_backends"
 
@@ -61,7 +59,7 @@ def test_absent_keeps_overlapping_ranges_and_allows_none():
     ],
 )
 def test_bad_entries_name_the_field_and_value(entries, message):
-    with pytest.raises((OptionError, PortRangeError)) as caught:
+    with pytest.raises(OptionError) as caught:
         normalize_backend_entries(entries, FIELD)
     assert message in str(caught.value)
 
@@ -98,7 +96,7 @@ def test_absent_union_keeps_ranges_apart():
 
 
 def test_discovery_must_align_with_entries():
-    with pytest.raises(BackendEntryError, match="2 sources for 1 backend entries"):
+    with pytest.raises(OptionError, match="'2 sources' do not match the 1 backend entries"):
         merge_backend_rules([{"port_ranges": ["80/80"]}], [{}, {}])
 
 

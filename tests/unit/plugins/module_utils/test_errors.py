@@ -21,7 +21,6 @@ from alibabacloud_tea_openapi.exceptions import ClientException
 from alibabacloud_tea_openapi.exceptions import ServerException
 from alibabacloud_tea_openapi.exceptions import ThrottlingException
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import api_error_from_exception
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import bound_text
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import clean_message
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_already_exists
@@ -35,6 +34,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import i
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import may_have_been_applied
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import redact
 from ansible_collections.alibabacloud.apig.plugins.module_utils._retries import is_retryable
+from ansible_collections.alibabacloud.apig.plugins.module_utils._sdk_errors import api_error_from_exception
 from darabonba.exceptions import RetryError
 from darabonba.exceptions import UnretryableException
 from darabonba.policy.retry import RetryPolicyContext

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import pytest
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import GatewayFilters
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import RegionGateway
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import check_regions

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import ID_EXAMPLES
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import ID_PATTERNS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
@@ -29,7 +29,7 @@ def test_every_example_has_its_own_form_only(kind: str) -> None:
         ("instance_ids[2]", "web-1", "instance", "instance_ids[2]: 'web-1' is not an instance id"),
         ("rules[0].security_group_id", "sg_1", "security_group", "'sg_1' is not a security group id"),
         ("gateway_id", ["gw-1"], "gateway", "gateway_id: ['gw-1'] is not a gateway id"),
-        ("vpc_id", None, "vpc", "vpc_id: None is not a vpc id"),
+        ("vpc_id", None, "vpc", "vpc_id is not a vpc id"),
     ],
 )
 def test_a_wrong_id_names_the_field_the_value_and_the_expected_form(

@@ -14,7 +14,17 @@ from pathlib import Path
 import pytest
 
 MODULE_UTILS = Path(__file__).resolve().parents[4] / "plugins" / "module_utils"
-PURE = ["_port_ranges", "_planner", "_errors", "_retries", "_audit", "_discovery_rules", "_sources", "_backends"]
+PURE = [
+    "_port_ranges",
+    "_planner",
+    "_errors",
+    "_sdk_errors",
+    "_retries",
+    "_audit",
+    "_discovery_rules",
+    "_sources",
+    "_backends",
+]
 HEADER = [
     "# -*- coding: utf-8 -*-",
     "# Copyright (c) alibabacloud.apig contributors",

@@ -9,7 +9,7 @@ from typing import Any
 from typing import Dict
 
 import pytest
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import parse_source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import parse_sources
