@@ -29,7 +29,6 @@ from typing import Set
 from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
-from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRangeError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import merge_port_ranges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
 
@@ -156,7 +155,7 @@ def authorized_ranges(authorizations: Iterable[Dict[str, Any]]) -> Dict[str, Lis
     for record in authorizations:
         try:
             parsed = parse_port_range(record.get("port_range"), "portRange")
-        except (PortRangeError, ValueError, TypeError):
+        except (ValueError, TypeError):  # OptionError is a ValueError
             continue
         ranges.setdefault(record.get("security_group_id") or "", []).append(parsed)
     return ranges
