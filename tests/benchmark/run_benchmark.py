@@ -32,7 +32,7 @@ processes, from os.wait4), the ratios to the floor and the targets, each met or 
 several scales: time against the calls divided by the read parallelism (8).
 
 ``--throttled`` times the cold converge with the emulator limiting writes to N a second (each N of
-``--write-limits``, 0: no limit) and reads to ``--read-limit`` a second (throttled answers carry
+``--write-limits``; 0: no limit on writes nor reads) and reads to ``--read-limit`` a second (throttled answers carry
 ``x-acs-retry-after: 100``), for the adaptive limiter (the defaults) and for each fixed
 ``max_concurrent_writes`` of ``--writers`` with the limiter off (``ALIBABA_CLOUD_ADAPTIVE_RATE_LIMIT=false``).
 
@@ -347,9 +347,9 @@ class Bench:
 
     def throttled(self, write_limit: int, read_limit: int, writers: List[int], runs: int) -> Dict[str, Result]:
         """Cold converges under the limits (0: none): the adaptive limiter, then each fixed writer count without it."""
-        faults = []
+        faults = []  # a write limit of 0: no limit at all, reads included (the unthrottled row)
         for calls, limit in (("write", write_limit), ("read", read_limit)):
-            if limit:
+            if limit and write_limit:
                 faults.append(
                     {
                         "action": "*",
@@ -525,10 +525,10 @@ def throttled_report(rows: Dict[int, Dict[str, Result]], read_limit: int) -> Lis
         best = min(fixed, key=lambda n: fixed[n].seconds)
         ratio = results["adaptive"].seconds / fixed[best].seconds
         verdicts.append(
-            f"  writes {limit or 'unthrottled'}/s: adaptive {ratio:.2f}x the best fixed ({best}) "
+            f"  {f'writes {limit}/s' if limit else 'unthrottled'}: adaptive {ratio:.2f}x the best fixed ({best}) "
             f"(target <= {TARGET_OVER_BEST_FIXED:g}): {verdict(ratio <= TARGET_OVER_BEST_FIXED)}"
         )
-        lines.append(f"| {limit or 'no limit'} | " + " | ".join(cells) + f" | {ratio:.2f} ({best}) |")
+        lines.append(f"| {limit or 'no limit (reads neither)'} | " + " | ".join(cells) + f" | {ratio:.2f} ({best}) |")
     return lines + ["", "targets:"] + verdicts
 
 
