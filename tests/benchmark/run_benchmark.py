@@ -584,6 +584,7 @@ def worlds(args: argparse.Namespace) -> List[Tuple[Optional[int], Scenario]]:
 def bench_world(args: argparse.Namespace, scale: Optional[int], scenario: Scenario) -> Dict[Any, Dict[str, Result]]:
     """Every measurement of one world, keyed by scale (converges) or by write limit (--throttled)."""
     emulator = start_subprocess(scenario.world, latency_ms=args.latency_ms, timeout=300)
+    emulator.control_timeout = 900.0  # state() and put_state() of scale 10 on a loaded machine
     try:
         with tempfile.TemporaryDirectory(prefix="apig-bench-") as tmp:
             bench = Bench(args, scenario, emulator, Path(tmp))
@@ -617,7 +618,10 @@ def main() -> int:
                 by_scale.update({f"scale {scale} writes {n}": r for n, r in measured.items()})
                 continue
             lines += [""] + report(measured[scale], scenario, scale)
+            print("\n".join(lines[-len(report(measured[scale], scenario, scale)) :]), flush=True)
             by_scale.update(measured)
+            if args.json:
+                dump_json(args.json, {str(k): v for k, v in by_scale.items()})
     except Failed as err:
         print(f"FAILED: {err}", file=sys.stderr)
         return 1
