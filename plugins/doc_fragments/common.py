@@ -102,6 +102,18 @@ options:
       - The most seconds one API call may spend waiting between retries, in all.
     type: float
     default: 120.0
+  adaptive_rate_limit:
+    description:
+      - Whether requests are paced by the adaptive rate limiter described under O(max_attempts).
+      - Leave it on. With V(false) nothing is paced on the client side and throttled calls are only retried (with
+        backoff, within O(max_attempts) and O(retry_timeout)), so under a rate limit the run's speed depends on
+        C(max_concurrent_writes) being tuned to that limit, which the limiter makes unnecessary.
+      - Turn it off only to compare with fixed concurrency (the collection's benchmark does), or if throttling of
+        one action should not slow the product's other calls in the same run (the limiter is per product and
+        region, not per action).
+      - If not set, the environment variable E(ALIBABA_CLOUD_ADAPTIVE_RATE_LIMIT) is used.
+    type: bool
+    default: true
 notes:
   - The modules talk to the APIG (2024-03-27), ECS (2014-05-26) and CS (2015-12-15) OpenAPIs through the official
     Alibaba Cloud Python SDKs, which must be installed where the module runs (see the collection's requirements.txt).

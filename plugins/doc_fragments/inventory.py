@@ -82,6 +82,13 @@ options:
       - The most seconds one API call may spend waiting between retries, in all.
     type: float
     default: 120.0
+  adaptive_rate_limit:
+    description:
+      - Whether requests are paced by an adaptive rate limiter per region, as in the modules. Leave it on.
+    type: bool
+    default: true
+    env:
+      - name: ALIBABA_CLOUD_ADAPTIVE_RATE_LIMIT
 requirements:
   - python >= 3.8
   - alibabacloud-tea-openapi

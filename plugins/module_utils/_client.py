@@ -9,7 +9,8 @@ one product's client costs about half a second, and the sanity import test runs 
 Every API call goes through Session.call, which applies the one retry policy (_retries) and
 turns SDK exceptions into _errors.ApiError. Every request a Session's client sends (the SDK sends
 each through ``call_api``, retries included) first waits for the adaptive rate limiter of its
-product and region, and reports its answer to it (_retries.rate_limited).
+product and region, and reports its answer to it (_retries.rate_limited), unless the settings turn
+the limiter off (adaptive_rate_limit: false): then only the retries answer throttling.
 """
 
 from __future__ import annotations
@@ -69,7 +70,10 @@ class Session:
         self.retry_policy = retry_policy or RetryPolicy(
             max_attempts=settings.max_attempts, max_total_seconds=settings.retry_timeout
         )
-        self.rate_limiters = rate_limiters or RateLimiters()  # per run: a Session lives one module run
+        # per run: a Session lives one module run; None when the settings turn the limiter off
+        self.rate_limiters: Optional[RateLimiters] = None
+        if settings.adaptive_rate_limit:
+            self.rate_limiters = rate_limiters or RateLimiters()
         self._log = log
         self._clients: Dict[str, Any] = {}
         self._credential: Any = None
@@ -105,7 +109,9 @@ class Session:
             raise
 
     def _rate_limited(self, product: str, client: Any) -> Any:
-        """The client, its every request paced by the rate limiter of (product, region)."""
+        """The client, its every request paced by the rate limiter of (product, region); as built without one."""
+        if self.rate_limiters is None:
+            return client
 
         def on_throttled(rate: Optional[float]) -> None:
             if self._log:

@@ -73,6 +73,7 @@ COMMON_ARGUMENT_SPEC = dict(
     read_timeout=dict(type="float", default=30.0),
     max_attempts=dict(type="int", default=8),
     retry_timeout=dict(type="float", default=120.0),
+    adaptive_rate_limit=dict(type="bool", default=True, fallback=(env_fallback, ["ALIBABA_CLOUD_ADAPTIVE_RATE_LIMIT"])),
 )
 
 COMMON_MUTUALLY_EXCLUSIVE = [("access_key_id", "profile")]
@@ -103,6 +104,7 @@ class ConnectionSettings(NamedTuple):
     read_timeout_ms: int
     max_attempts: int
     retry_timeout: float
+    adaptive_rate_limit: bool = True  # False: no client-side limiter, only retries (Session)
 
 
 def parse_endpoint(value: Optional[str], field: str) -> Optional[Endpoint]:
@@ -212,4 +214,5 @@ def connection_settings(params: dict, environ: Optional[Mapping[str, str]] = Non
         read_timeout_ms=int(params["read_timeout"] * 1000),
         max_attempts=params["max_attempts"],
         retry_timeout=params["retry_timeout"],
+        adaptive_rate_limit=bool(params.get("adaptive_rate_limit", True)),
     )

@@ -54,6 +54,22 @@ LARGE = Shape()
 MEDIUM = Shape(nodes=300, node_pools=4, tagged_instances=120, groups=8, ranges_per_group=3, direct_groups=2)
 
 
+def scaled(scale: int) -> Shape:
+    """The scale benchmark's world: per unit of scale 1,000 nodes in 10 node pools, 250 tagged instances and
+    20 groups (10 node pools', 8 tagged, 2 by id) of 5 ranges; scale 10 is the issue's 10,000 nodes in 100
+    pools, 2,500 tagged instances and 200 groups x 5 ranges = 1,000 authorizations."""
+    if scale < 1:
+        raise ValueError("the scale is a whole number from 1")
+    return Shape(
+        nodes=1000 * scale,
+        node_pools=10 * scale,
+        tagged_instances=250 * scale,
+        groups=20 * scale,
+        ranges_per_group=5,
+        direct_groups=2 * scale,
+    )
+
+
 def port_ranges(kind: str, count: int) -> List[str]:
     """``count`` distinct ranges that neither touch nor overlap (so merging keeps them all)."""
     base = RANGE_BASES[kind]

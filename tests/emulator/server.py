@@ -499,6 +499,8 @@ def create_server(world: Any, port: int = 0, latency_ms: float = 0, host: str = 
 class EmulatorHandle:
     """A running emulator, however it was started; control methods go over HTTP (urllib)."""
 
+    control_timeout = 30.0  # seconds a control call may take (a benchmark's big world takes longer to load)
+
     def __init__(self, host: str, port: int, world: World) -> None:
         self.host = host
         self.port = port
@@ -516,7 +518,7 @@ class EmulatorHandle:
         if data is not None:
             request.add_header("Content-Type", "application/json")
         try:
-            with self._opener.open(request, timeout=30) as answer:
+            with self._opener.open(request, timeout=self.control_timeout) as answer:
                 raw = answer.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")
