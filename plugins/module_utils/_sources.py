@@ -25,13 +25,15 @@ from typing import Tuple
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import MAX_TAGS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_bool
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_dict
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str_list
 
 SOURCE_KEYS = ("cluster_id", "instance_ids", "instance_tags", "security_group_ids")
 NODEPOOL_KEYS = ("nodepool_ids", "nodepool_names")
-SOURCE_ENTRY_KEYS = ("name",) + SOURCE_KEYS + NODEPOOL_KEYS
+# allow_empty: the source may find nothing (a node pool scaled to zero) without failing the fail_on_empty guard.
+SOURCE_ENTRY_KEYS = ("name",) + SOURCE_KEYS + NODEPOOL_KEYS + ("allow_empty",)
 
 # The argument spec of one source (types only; parse_source checks the rest): backend_sg_info's
 # top-level options and its sources[].
@@ -60,6 +62,7 @@ class Source(NamedTuple):
     security_group_ids: Tuple[str, ...] = ()
     # Where the source was given, for messages: "sources[2]", "backends[0]"; "" for a module's top-level options.
     field: str = ""
+    allow_empty: bool = False
 
     @property
     def selects_node_pools(self) -> bool:
@@ -143,6 +146,7 @@ def parse_source(raw: Dict[str, Any], index: int, field: str = "") -> Source:
         instance_tags=_tags(prefix + "instance_tags", raw.get("instance_tags")),
         security_group_ids=_id_list(prefix + "security_group_ids", raw.get("security_group_ids"), "security_group"),
         field=field,
+        allow_empty=as_bool(prefix + "allow_empty", raw.get("allow_empty")),
     )
 
 

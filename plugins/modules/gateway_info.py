@@ -74,6 +74,7 @@ seealso:
   - module: alibabacloud.apig.backend_sg_info
 extends_documentation_fragment:
   - alibabacloud.apig.common
+  - alibabacloud.apig.findings
   - alibabacloud.apig.attributes
   - alibabacloud.apig.attributes.info_module
 """
@@ -94,11 +95,11 @@ EXAMPLES = r"""
     verify_backend_rules: true
   register: audit
 
-- name: Fail when an inbound rule was deleted out of band
-  ansible.builtin.assert:
-    that:
-      - audit.findings | length == 0
-    fail_msg: "{{ audit.findings | map(attribute='message') | join('; ') }}"
+- name: The same check, failing the task (after its result) when an inbound rule was deleted out of band
+  alibabacloud.apig.gateway_info:
+    gateway_id: gw-cq7l5s5lhtgi6qasrdc0
+    verify_backend_rules: true
+    fail_on_findings: [AUTHORIZATION_NOT_EFFECTIVE]
 
 - name: List the gateways of a VPC with the groups of an ACK cluster they can be authorized to
   alibabacloud.apig.gateway_info:
@@ -386,6 +387,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import lis
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import list_gateways
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import describe_security_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import FINDINGS_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
@@ -399,6 +401,7 @@ ARGUMENT_SPEC = dict(
     authorizable=dict(type="bool", default=False),
     cluster_id=dict(type="str"),
     verify_backend_rules=dict(type="bool", default=False),
+    **FINDINGS_ARGUMENT_SPEC,
 )
 
 
