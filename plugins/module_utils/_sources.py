@@ -119,7 +119,8 @@ def _tags(field: str, value: Any) -> TagSet:
 
 
 def _check_source_keys(raw: Dict[str, Any], where: str, prefix: str) -> None:
-    given = {key: value for key, value in raw.items() if value is not None}
+    # allow_empty (which a module's argument spec fills in) is not a source: the message shows what was.
+    given = {key: value for key, value in raw.items() if value is not None and key != "allow_empty"}
     if not any(key in given for key in SOURCE_KEYS):
         raise OptionError(where, given, "names no source: give one or more of " + ", ".join(SOURCE_KEYS))
     if "nodepool_ids" in given and "nodepool_names" in given:
