@@ -119,7 +119,7 @@ options:
       allow_empty:
         description:
           - With O(fail_on_empty=true), this source may find nothing, or less than it names (a node pool scaled to
-            zero, a tag set that is sometimes on no instance): it is then a warning, not a failure.
+            zero, a tag set that is sometimes on no instance), and it is then a warning, not a failure.
         type: bool
         default: false
   fail_on_empty:

@@ -108,7 +108,7 @@ options:
         then becomes the gateway's complete set of authorized groups.
       - Ranges of the named groups are only purged with O(purge_port_ranges=true) as well.
       - Requires O(rules). Not allowed with O(state=absent). O(rules=[]) with O(purge_security_groups=true) revokes
-        every authorization of the gateway: it is refused unless O(purge_all=true) is given as well.
+        every authorization of the gateway, and is refused unless O(purge_all=true) is given as well.
     type: bool
     default: false
   purge_all:

@@ -205,28 +205,13 @@ def test_backends_as_a_survey_string_in_yaml_or_json(emulator, tmp_path: Path):
 
 def test_the_module_revokes_everything_only_when_purge_all_says_so(emulator):
     converged(emulator)
-    task = {
-        "alibabacloud.apig.gateway_sg_authorization": {
-            "gateway_id": GATEWAY,
-            "rules": [],
-            "purge_security_groups": True,
-        },
-        "ignore_errors": True,
-    }
-    everything = dict(
-        task,
-        **{
-            "alibabacloud.apig.gateway_sg_authorization": dict(
-                task["alibabacloud.apig.gateway_sg_authorization"], purge_all=True
-            )
-        },
-    )
-    play = {
-        "name": "decommission",
-        "hosts": "localhost",
-        "gather_facts": False,
-        "tasks": [dict(task, name="without purge_all"), dict(everything, name="with purge_all", check_mode=True)],
-    }
+    revoke_all = {"gateway_id": GATEWAY, "rules": [], "purge_security_groups": True}
+    gsa = "alibabacloud.apig.gateway_sg_authorization"
+    tasks = [
+        {"name": "without purge_all", gsa: revoke_all, "ignore_errors": True},
+        {"name": "with purge_all", gsa: dict(revoke_all, purge_all=True), "check_mode": True},
+    ]
+    play = {"name": "decommission", "hosts": "localhost", "gather_facts": False, "tasks": tasks}
     run = run_playbook([play], emulator.env())
     assert run.rc == 0, run
     refused = run.task("without purge_all")
@@ -238,3 +223,30 @@ def test_the_module_revokes_everything_only_when_purge_all_says_so(emulator):
     assert sorted(a["security_group_id"] for a in planned["actions"]) == sorted(g for g, _ in DEMO_PAIRS)
     # The refused task made no call; the check run listed the authorizations once and wrote nothing.
     assert call_counts(emulator) == {"ListGatewayAuthorizedSecurityGroupRules": 1}
+
+
+def test_gateway_info_fails_on_a_listed_finding_after_its_result(emulator):
+    converged(emulator)
+    # Someone deletes the gateway's inbound rule from service2's group in the ECS console.
+    state = emulator.state()
+    group = next(g for g in state["security_groups"] if g["id"] == "sg-service2-hz01")
+    group["permissions"] = [p for p in group["permissions"] if p.get("source_group_id") != "sg-gw-demo-hz01"]
+    emulator.put_state(state)
+    gi = "alibabacloud.apig.gateway_info"
+    args = {"gateway_id": GATEWAY, "verify_backend_rules": True}
+    tasks = [
+        {"name": "listed", gi: dict(args, fail_on_findings=["AUTHORIZATION_*"]), "ignore_errors": True},
+        {"name": "not listed", gi: dict(args, fail_on_findings=["*_NOT_FOUND"])},
+    ]
+    run = run_playbook([{"name": "audit", "hosts": "localhost", "gather_facts": False, "tasks": tasks}], emulator.env())
+    assert run.rc == 0, run
+    listed = run.task("listed")
+    assert listed["_status"] == "failed"
+    assert listed["msg"].startswith(
+        "1 finding(s) listed in fail_on_findings (AUTHORIZATION_*): AUTHORIZATION_NOT_EFFECTIVE"
+    )
+    assert "sg-service2-hz01" in listed["msg"]
+    # The whole result comes with the failure.
+    assert [g["gateway_id"] for g in listed["gateways"]] == [GATEWAY]
+    assert [f["code"] for f in listed["findings"]] == ["AUTHORIZATION_NOT_EFFECTIVE"]
+    assert run.task("not listed")["_status"] == "ok"
