@@ -220,7 +220,7 @@ def test_the_module_revokes_everything_only_when_purge_all_says_so(emulator):
     assert "purge_all=true" in refused["msg"]
     planned = run.task("with purge_all")
     assert planned["_status"] == "ok" and planned["authorizations"] == []
-    assert sorted(a["security_group_id"] for a in planned["actions"]) == sorted(g for g, _ in DEMO_PAIRS)
+    assert sorted(a["security_group_id"] for a in planned["actions"]) == sorted(pair[0] for pair in DEMO_PAIRS)
     # The refused task made no call; the check run listed the authorizations once and wrote nothing.
     assert call_counts(emulator) == {"ListGatewayAuthorizedSecurityGroupRules": 1}
 
