@@ -9,14 +9,15 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._records import undeclared_ranges as _undeclared_ranges
 
 # What the parser raises for input it refuses: each message names the field (with its index) and the value.
 INPUT_ERRORS = OptionError
 
 
-def backend_entries(entries, field="backends", state="present"):
+def backend_entries(entries, field="backends", state="present", purge=False):
     try:
-        return normalize_backend_entries(entries, field, state=state)
+        return normalize_backend_entries(entries, field, state=state, purge=bool(purge))
     except INPUT_ERRORS as err:
         raise AnsibleFilterError(str(err)) from None
 
@@ -28,6 +29,17 @@ def backend_rules(entries, discovered, state="present"):
         raise AnsibleFilterError(str(err)) from None
 
 
+def undeclared_ranges(authorizations, rules):
+    try:
+        return _undeclared_ranges(authorizations or [], rules or [])
+    except INPUT_ERRORS as err:
+        raise AnsibleFilterError(str(err)) from None
+
+
 class FilterModule:
     def filters(self):
-        return {"backend_entries": backend_entries, "backend_rules": backend_rules}
+        return {
+            "backend_entries": backend_entries,
+            "backend_rules": backend_rules,
+            "undeclared_ranges": undeclared_ranges,
+        }

@@ -25,6 +25,7 @@ from typing import Tuple
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_list
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str
+from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import load_text
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import normalize_port_ranges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_ENTRY_KEYS
@@ -44,24 +45,39 @@ class BackendEntry(NamedTuple):
     description: Optional[str]
 
     def to_dict(self) -> Dict[str, Any]:
-        """The backend_entries filter's shape: the source as backend_sg_info's `sources` take it."""
+        """The backend_entries filter's shape: the source as an entry of backend_sg_info's `sources` (with its name)."""
+        source = dict(self.source.to_options(), name=self.name)
+        if self.source.allow_empty:
+            source["allow_empty"] = True
         return {
             "name": self.name,
-            "source": self.source.to_options(),
+            "source": source,
             "port_ranges": [str(pr) for pr in self.port_ranges],
             "description": self.description,
         }
 
 
-def parse_backend_entries(entries: Any, field: str, state: str = "present") -> List[BackendEntry]:
+def parse_backend_entries(entries: Any, field: str, state: str = "present", purge: bool = False) -> List[BackendEntry]:
     """Check every entry, before any API call; OptionError names the field ``field[i]...``.
 
     With state present every entry needs port ranges, and overlapping ones are merged; with absent the
     ranges are kept as listed (revoking 80/9000 and 8080 revokes both), and may be left out.
+    A string is the list as YAML or JSON text (an AWX survey's textarea). With purge, no entry may say
+    allow_empty: purge would revoke the authorizations of what such an entry did not find.
     """
+    if isinstance(entries, str):
+        entries = load_text(field, entries)
     if not isinstance(entries, list):
         raise OptionError(field, entries, "must be a list of backend entries")
-    return [parse_backend_entry(entry, f"{field}[{index}]", index, state) for index, entry in enumerate(entries)]
+    parsed = [parse_backend_entry(entry, f"{field}[{index}]", index, state) for index, entry in enumerate(entries)]
+    for index, entry in enumerate(parsed):
+        if purge and entry.source.allow_empty:
+            raise OptionError(
+                f"{field}[{index}].allow_empty",
+                True,
+                "cannot be used with purge: purge would revoke the authorizations of what the entry did not find",
+            )
+    return parsed
 
 
 def parse_backend_entry(entry: Any, where: str, index: int, state: str = "present") -> BackendEntry:
@@ -111,9 +127,11 @@ def _describe(value: Any) -> str:
     return str(value)
 
 
-def normalize_backend_entries(entries: Any, field: str, state: str = "present") -> List[Dict[str, Any]]:
+def normalize_backend_entries(
+    entries: Any, field: str, state: str = "present", purge: bool = False
+) -> List[Dict[str, Any]]:
     """The backend_entries filter: the entries as {name, source, port_ranges ("start/end"), description}."""
-    return [entry.to_dict() for entry in parse_backend_entries(entries, field, state)]
+    return [entry.to_dict() for entry in parse_backend_entries(entries, field, state, purge)]
 
 
 def merge_backend_rules(

@@ -30,6 +30,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import node_listing_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import nodes_of_source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import resolve_sources
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import source_misses
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import unknown_service_names
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
@@ -186,4 +187,26 @@ def run_backend_sg_info(module: Any) -> Dict[str, Any]:
     module.warn_findings(result["findings"])
     if not params["return_instances"]:
         del result["instances"]
+    if params["fail_on_empty"]:
+        guard_empty_sources(module, sources, result)
     return dict(changed=False, **result)
+
+
+def guard_empty_sources(module: Any, sources: Sequence[Source], result: Dict[str, Any]) -> None:
+    """fail_on_empty: a source that found nothing, or less than it names, fails the task (with the result).
+
+    A source with allow_empty is warned about instead. Nothing writes on the strength of such a read.
+    """
+    per_source = [s["findings"] for s in result["sources"]] if "sources" in result else [result["findings"]]
+    refused, allowed = source_misses(sources, per_source)
+    for text in allowed:
+        module.warn(f"{text} (allow_empty: going on without what it did not find)")
+    if refused:
+        module.fail(
+            "Discovery found nothing, or less than named, for {} source(s), and fail_on_empty is set: {}. "
+            "Nothing is written on the strength of this read: correct the source, or give it allow_empty: true "
+            "if it may be empty on purpose (a node pool scaled to zero; the backend_access role refuses that with "
+            "purge, which would revoke what the source did not find).".format(len(refused), " | ".join(refused)),
+            changed=False,
+            **result,
+        )

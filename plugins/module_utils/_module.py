@@ -25,6 +25,8 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._connection impo
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import connection_settings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import findings_failure_message
+from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import parse_fail_on_findings
 
 
 def argument_error_message(errors: list, msg: str) -> str:
@@ -107,6 +109,8 @@ class AlibabaCloudModule:
     def run(self, logic: Callable[[AlibabaCloudModule], dict]) -> None:
         """Run the module's logic and exit; every expected failure becomes a clean fail_json."""
         try:
+            # fail_on_findings is checked before the logic's first API call, applied after its result.
+            fail_on = parse_fail_on_findings(self.params.get("fail_on_findings"))
             result = logic(self)
         except ApiError as err:
             self.fail(str(err), **err.to_result(), **self.partial_result)
@@ -115,4 +119,7 @@ class AlibabaCloudModule:
         except MissingLibraryError as err:
             self.fail(missing_required_lib(err.library), **self.partial_result)
         else:
+            failure = findings_failure_message(result.get("findings"), fail_on)
+            if failure:
+                self.fail(failure, **result)
             self.exit(**result)

@@ -22,6 +22,7 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
+from ansible.module_utils.common.validation import check_type_bool
 from ansible.module_utils.common.validation import check_type_dict
 from ansible.module_utils.common.validation import check_type_list
 from ansible.module_utils.common.validation import check_type_str
@@ -63,3 +64,40 @@ def as_str(value: Any) -> Optional[str]:
     if value is None:
         return None
     return check_type_str(value)
+
+
+def as_bool(field: str, value: Any) -> bool:
+    """``type: bool``: true, false, ``yes``, ``no``, 1, 0...; None is false (the option is absent)."""
+    if value is None:
+        return False
+    try:
+        return check_type_bool(value)
+    except TypeError:
+        raise OptionError(field, value, "must be a boolean") from None
+
+
+def load_text(field: str, value: str) -> Any:
+    """A structure given as YAML or JSON text (an AWX survey's textarea); a blank text is an empty list.
+
+    JSON is YAML, so one safe YAML load reads both. Only the controller reads role variables (PyYAML
+    is an ansible-core requirement there): the import is here, not at the top, for the modules.
+    The error names the field and the parser's own account of where it stopped.
+    """
+    if not value.strip():
+        return []
+    from yaml import YAMLError  # pylint: disable=import-outside-toplevel
+    from yaml import safe_load  # pylint: disable=import-outside-toplevel
+
+    try:
+        return safe_load(str(value))
+    except YAMLError as err:
+        raise OptionError(field, value, f"is not valid YAML or JSON ({_yaml_reason(err)})") from None
+
+
+def _yaml_reason(err: Exception) -> str:
+    """``expected ',' or ']' at line 3, column 1``: the parser's problem and where, without its echo of the text."""
+    problem = getattr(err, "problem", None)
+    mark = getattr(err, "problem_mark", None)
+    if problem and mark is not None:
+        return f"{problem} at line {mark.line + 1}, column {mark.column + 1}"
+    return " ".join(str(err).split())

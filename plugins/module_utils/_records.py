@@ -8,6 +8,7 @@
   returned in a form that cannot be read is left out (and so never planned), with a warning.
 * record_pairs is the (group, range) set a list shows, to compare with what the plan expects.
 * predict_records gives check mode the list a real run would end with.
+* undeclared_ranges: the ranges left behind in declared groups without purge (the role's summary).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import normalize_port_ranges
 
 # Fields of a predicted record that the API fills in; copied from the group's existing records.
 _INHERITED_FIELDS = ("security_group_name", "vpc_id", "ip_protocol", "source_security_group_id", "auth_cidrs")
@@ -109,3 +111,24 @@ def predict_records(records: Sequence[Dict[str, Any]], plan: Plan) -> List[Dict[
                 predicted.update({name: template.get(name) for name in _INHERITED_FIELDS})
             kept.append(predicted)
     return sort_authorization_records(kept)
+
+
+def undeclared_ranges(records: Sequence[Dict[str, Any]], rules: Sequence[Dict[str, Any]]) -> List[Dict[str, str]]:
+    """The ranges still authorized in a declared group that its rule does not list (what purge_port_ranges removes).
+
+    ``rules`` are gateway_sg_authorization's (``security_group_id``, ``port_ranges``); a range is
+    declared when the rule lists it exactly, as the planner's identity is the exact range. Groups
+    that no rule names are left out (they are purge_security_groups' business). Sorted by group and
+    range; an unreadable range is left out, as the planner leaves it alone.
+    """
+    declared: Dict[str, Set[PortRange]] = {}
+    for index, rule in enumerate(rules):
+        field = f"rules[{index}].port_ranges"
+        ranges = normalize_port_ranges(list(rule.get("port_ranges") or []), field, merge=False)
+        declared.setdefault(rule.get("security_group_id"), set()).update(ranges)
+    left = {
+        (group_id, port_range)
+        for group_id, port_range in record_pairs(records)
+        if group_id in declared and port_range not in declared[group_id]
+    }
+    return [{"security_group_id": group_id, "port_range": str(port_range)} for group_id, port_range in sorted(left)]

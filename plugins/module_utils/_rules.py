@@ -65,6 +65,7 @@ def parse_request(params: Dict[str, Any]) -> AuthorizationRequest:
             purge_groups,
             "requires rules: they are then the gateway's complete set of authorizations",
         )
+    _check_purge_all(rules, purge_groups, bool(params.get("purge_all")))
     writes = params.get("max_concurrent_writes")
     writes = 4 if writes is None else writes
     if not 1 <= writes <= MAX_CONCURRENT_WRITES:
@@ -83,6 +84,22 @@ def parse_request(params: Dict[str, Any]) -> AuthorizationRequest:
         cascading_delete=bool(params.get("cascading_delete", True)),
         max_concurrent_writes=writes,
     )
+
+
+def _check_purge_all(rules: Any, purge_groups: bool, purge_all: bool) -> None:
+    """rules=[] with purge_security_groups revokes everything: only when purge_all says so, and purge_all only then."""
+    everything = purge_groups and isinstance(rules, list) and not rules
+    if everything and not purge_all:
+        raise OptionError(
+            "rules",
+            rules,
+            "is empty with purge_security_groups=true, which revokes every authorization of the gateway: "
+            "give purge_all=true to mean it (an empty list is also what a discovery that found nothing gives)",
+        )
+    if purge_all and not everything:
+        raise OptionError(
+            "purge_all", purge_all, "only confirms rules=[] with purge_security_groups=true (revoke everything)"
+        )
 
 
 def _desired_groups(entries: Sequence[Tuple[Optional[str], Dict[str, Any]]], state: str) -> List[DesiredGroup]:

@@ -26,6 +26,7 @@ from typing import Tuple
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import MAX_TAGS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
+from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_bool
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_dict
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str_list
@@ -33,7 +34,8 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values i
 SOURCE_KEYS = ("cluster_id", "instance_ids", "instance_tags", "security_group_ids", "gateway_services")
 ALL_SERVICES = "all"
 NODEPOOL_KEYS = ("nodepool_ids", "nodepool_names")
-SOURCE_ENTRY_KEYS = ("name",) + SOURCE_KEYS + NODEPOOL_KEYS
+# allow_empty: the source may find nothing (a node pool scaled to zero) without failing the fail_on_empty guard.
+SOURCE_ENTRY_KEYS = ("name",) + SOURCE_KEYS + NODEPOOL_KEYS + ("allow_empty",)
 
 # The argument spec of one source (types only; parse_source checks the rest): backend_sg_info's
 # top-level options and its sources[].
@@ -66,6 +68,7 @@ class Source(NamedTuple):
     gateway_services: Tuple[str, ...] = ()
     # Where the source was given, for messages: "sources[2]", "backends[0]"; "" for a module's top-level options.
     field: str = ""
+    allow_empty: bool = False
 
     @property
     def selects_node_pools(self) -> bool:
@@ -140,7 +143,8 @@ def _service_names(field: str, value: Any) -> Tuple[str, ...]:
 
 
 def _check_source_keys(raw: Dict[str, Any], where: str, prefix: str) -> None:
-    given = {key: value for key, value in raw.items() if value is not None}
+    # allow_empty (which a module's argument spec fills in) is not a source: the message shows what was.
+    given = {key: value for key, value in raw.items() if value is not None and key != "allow_empty"}
     if not any(key in given for key in SOURCE_KEYS):
         raise OptionError(where, given, "names no source: give one or more of " + ", ".join(SOURCE_KEYS))
     if "nodepool_ids" in given and "nodepool_names" in given:
@@ -168,6 +172,7 @@ def parse_source(raw: Dict[str, Any], index: int, field: str = "") -> Source:
         security_group_ids=_id_list(prefix + "security_group_ids", raw.get("security_group_ids"), "security_group"),
         gateway_services=_service_names(prefix + "gateway_services", raw.get("gateway_services")),
         field=field,
+        allow_empty=as_bool(prefix + "allow_empty", raw.get("allow_empty")),
     )
 
 

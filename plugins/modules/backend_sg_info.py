@@ -27,7 +27,7 @@ description:
     vendor's FAQ - the rule was put on the wrong node's group, or a node has several groups and each needs the rule).
   - What a person should know is returned in RV(findings) and shown as warnings - an instance with several groups,
     a node whose groups differ from its node pool's, ids that do not exist, items in another VPC than O(vpc_id).
-    Unknown ids are findings, not failures.
+    Unknown ids are findings, not failures, unless O(fail_on_empty) or O(fail_on_findings) says otherwise.
   - Reads only; never changes anything.
 author:
   - alibabacloud.apig contributors (@alibabacloud)
@@ -141,6 +141,24 @@ options:
         description:
           - As the top-level O(gateway_services).
         type: raw
+      allow_empty:
+        description:
+          - With O(fail_on_empty=true), this source may find nothing, or less than it names (a node pool scaled to
+            zero, a tag set that is sometimes on no instance), and it is then a warning, not a failure.
+        type: bool
+        default: false
+  fail_on_empty:
+    description:
+      - With V(true), the task fails when a source finds nothing or has a C(*_NOT_FOUND) finding
+        (C(CLUSTER_NOT_FOUND), C(NODEPOOL_NOT_FOUND), C(INSTANCE_NOT_FOUND), C(SECURITY_GROUP_NOT_FOUND)), a tag set
+        that matches no instance (C(TAGS_MATCH_NO_INSTANCE)) or no group at all (C(NO_SECURITY_GROUPS_FOUND)),
+        unless that source says O(sources[].allow_empty=true). The message names each such source (C(sources[i]),
+        its name and its options) and the findings; the whole result is returned with the failure.
+      - A read that found less than was named cannot be trusted to stand for the backends. A task that converges
+        or purges authorizations from this result must not run on it, and this stops it before any write.
+      - The C(alibabacloud.apig.backend_access) role sets it.
+    type: bool
+    default: false
   vpc_id:
     description:
       - The VPC the backends must be in, usually the gateway's.
@@ -176,6 +194,7 @@ seealso:
   - module: alibabacloud.apig.gateway_info
 extends_documentation_fragment:
   - alibabacloud.apig.common
+  - alibabacloud.apig.findings
   - alibabacloud.apig.attributes
   - alibabacloud.apig.attributes.info_module
 """
@@ -235,6 +254,21 @@ EXAMPLES = r"""
   loop: "{{ all_backends.sources }}"
   loop_control:
     label: "{{ item.name }}"
+
+- name: Discover, failing on a typo or an unknown id, but not on a node pool that may be scaled to zero
+  alibabacloud.apig.backend_sg_info:
+    vpc_id: vpc-bp1opxu1zkhn00gzv
+    fail_on_empty: true
+    fail_on_findings: [SECURITY_GROUP_IN_OTHER_VPC]
+    sources:
+      - name: web
+        cluster_id: c82e6987e2961451182edacd74faf0b
+        nodepool_names: [web]
+      - name: batch
+        cluster_id: c82e6987e2961451182edacd74faf0b
+        nodepool_names: [batch]
+        allow_empty: true
+  register: guarded
 """
 
 RETURN = r"""
@@ -405,6 +439,7 @@ sources:
 
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import run_backend_sg_info
+from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import FINDINGS_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_KEYS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_OPTIONS
@@ -412,11 +447,17 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import 
 # Types only: the rules of a source (node pool filters, ids, tags) are _sources.parse_source's.
 ARGUMENT_SPEC = dict(
     SOURCE_OPTIONS,
-    sources=dict(type="list", elements="dict", options=dict(SOURCE_OPTIONS, name=dict(type="str"))),
+    sources=dict(
+        type="list",
+        elements="dict",
+        options=dict(SOURCE_OPTIONS, name=dict(type="str"), allow_empty=dict(type="bool", default=False)),
+    ),
+    fail_on_empty=dict(type="bool", default=False),
     vpc_id=dict(type="str"),
     gateway_id=dict(type="str"),
     inspect_nodes=dict(type="bool", default=True),
     return_instances=dict(type="bool", default=True),
+    **FINDINGS_ARGUMENT_SPEC,
 )
 
 

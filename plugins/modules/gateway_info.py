@@ -112,6 +112,7 @@ seealso:
   - module: alibabacloud.apig.backend_sg_info
 extends_documentation_fragment:
   - alibabacloud.apig.common
+  - alibabacloud.apig.findings
   - alibabacloud.apig.attributes
   - alibabacloud.apig.attributes.info_module
 """
@@ -132,11 +133,11 @@ EXAMPLES = r"""
     verify_backend_rules: true
   register: audit
 
-- name: Fail when an inbound rule was deleted out of band
-  ansible.builtin.assert:
-    that:
-      - audit.findings | length == 0
-    fail_msg: "{{ audit.findings | map(attribute='message') | join('; ') }}"
+- name: The same check, failing the task (after its result) when an inbound rule was deleted out of band
+  alibabacloud.apig.gateway_info:
+    gateway_id: gw-cq7l5s5lhtgi6qasrdc0
+    verify_backend_rules: true
+    fail_on_findings: [AUTHORIZATION_NOT_EFFECTIVE]
 
 - name: What the gateway routes to, and whether the firewall lets it through
   alibabacloud.apig.gateway_info:
@@ -522,6 +523,7 @@ findings:
         port_range: 8080/8080
 """
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import FINDINGS_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_info import describe_gateways
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 
@@ -535,6 +537,7 @@ ARGUMENT_SPEC = dict(
     verify_backend_rules=dict(type="bool", default=False),
     services=dict(type="bool", default=False),
     service_cluster_ids=dict(type="list", elements="str"),
+    **FINDINGS_ARGUMENT_SPEC,
 )
 
 

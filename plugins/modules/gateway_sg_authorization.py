@@ -68,7 +68,7 @@ options:
       - A group may appear in several entries. Its ranges are then merged, and the first description given is
         used. With O(state=absent), an entry of a group without ranges means all of that group's ranges.
       - With O(purge_security_groups=true), the list is the gateway's complete set of authorizations. An empty list
-        then revokes every authorization of the gateway.
+        then revokes every authorization of the gateway, and is refused unless O(purge_all=true) says so.
     type: list
     elements: dict
     suboptions:
@@ -108,7 +108,16 @@ options:
         then becomes the gateway's complete set of authorized groups.
       - Ranges of the named groups are only purged with O(purge_port_ranges=true) as well.
       - Requires O(rules). Not allowed with O(state=absent). O(rules=[]) with O(purge_security_groups=true) revokes
-        every authorization of the gateway. This is allowed on purpose, for decommissioning.
+        every authorization of the gateway, and is refused unless O(purge_all=true) is given as well.
+    type: bool
+    default: false
+  purge_all:
+    description:
+      - V(true) confirms that O(rules=[]) with O(purge_security_groups=true) is meant to revoke every authorization of
+        the gateway (decommissioning). Without it, that combination fails before any API call. An empty list is
+        what a template gives when its discovery found nothing, so it never purges by default.
+      - Only with O(rules=[]) and O(purge_security_groups=true); with anything else it is refused, so that it can
+        never be mistaken for "purge whatever is not listed".
     type: bool
     default: false
   cascading_delete:
@@ -164,6 +173,7 @@ seealso:
     link: https://www.alibabacloud.com/help/en/api-gateway/cloud-native-api-gateway/user-guide/configure-security-group-rules
 extends_documentation_fragment:
   - alibabacloud.apig.common
+  - alibabacloud.apig.findings
   - alibabacloud.apig.attributes
 attributes:
   check_mode:
@@ -244,6 +254,15 @@ EXAMPLES = r"""
         gateway_id: gw-cq7l5s5lhtgi6qasrdc0
         rules: []
         purge_security_groups: true
+        purge_all: true
+
+- name: Converge, and fail the job when a backend group is missing the gateway's inbound rule
+  alibabacloud.apig.gateway_sg_authorization:
+    gateway_id: gw-cq7l5s5lhtgi6qasrdc0
+    security_group_id: sg-bp1addvx0lt0kyv3rrpi
+    port_ranges: [8080]
+    verify_backend_rules: true
+    fail_on_findings: [AUTHORIZATION_NOT_EFFECTIVE]
 """
 
 RETURN = r"""
@@ -394,6 +413,7 @@ operation:
 """
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._converge import converge
+from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import FINDINGS_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 
 RULE_OPTIONS = dict(
@@ -411,9 +431,11 @@ ARGUMENT_SPEC = dict(
     state=dict(type="str", choices=["present", "absent"], default="present"),
     purge_port_ranges=dict(type="bool", default=False),
     purge_security_groups=dict(type="bool", default=False),
+    purge_all=dict(type="bool", default=False),
     cascading_delete=dict(type="bool", default=True),
     max_concurrent_writes=dict(type="int", default=4),
     verify_backend_rules=dict(type="bool", default=False),
+    **FINDINGS_ARGUMENT_SPEC,
 )
 
 MUTUALLY_EXCLUSIVE = [("rules", "security_group_id"), ("rules", "port_ranges"), ("rules", "description")]

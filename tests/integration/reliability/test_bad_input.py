@@ -38,9 +38,11 @@ from integration.reliability.helpers import GI
 from integration.reliability.helpers import GSA
 from integration.reliability.helpers import GW
 from integration.reliability.helpers import GW_SG
+from integration.reliability.helpers import LIST
 from integration.reliability.helpers import NODEPOOL
 from integration.reliability.helpers import SG1
 from integration.reliability.helpers import SG2
+from integration.reliability.helpers import WRITES
 from integration.reliability.helpers import assert_no_crash
 from integration.reliability.helpers import env_without
 
@@ -55,6 +57,7 @@ class Case(NamedTuple):
     args: Dict[str, Any]  # module options, or the role's variables
     expect: Tuple[str, ...]  # fragments the failure message must contain
     refused: Optional[str] = None  # the API's error code when the API (not validation) refuses it
+    reads: bool = False  # discovery reads before it refuses (a discovery miss): reads only, no write
 
 
 def gsa(label: str, expect: Tuple[str, ...], /, refused: Optional[str] = None, **args: Any) -> Case:
@@ -74,7 +77,13 @@ def role(label: str, expect: Tuple[str, ...], /, refused: Optional[str] = None, 
     return Case(label, ROLE, variables, expect, refused)
 
 
+def miss(label: str, expect: Tuple[str, ...], /, **variables: Any) -> Case:
+    """A role case that discovery refuses after its reads: with purge, and nothing may be written."""
+    return Case(label, ROLE, dict(variables, backend_access_purge=True), expect, reads=True)
+
+
 CLUSTER_ENTRY = {"cluster_id": CLUSTER, "port_ranges": [8080]}
+SERVICE1, SERVICE2 = DEMO_VARS["backend_access_backends"]
 
 GROUPS: Dict[str, List[Case]] = {
     "port_ranges": [
@@ -185,6 +194,28 @@ GROUPS: Dict[str, List[Case]] = {
             state="absent",
             purge_security_groups=True,
         ),
+        gsa(
+            "empty rules with purge",
+            ("rules: [] is empty with purge_security_groups=true", "give purge_all=true"),
+            security_group_id=OMIT,
+            port_ranges=OMIT,
+            rules=[],
+            purge_security_groups=True,
+        ),
+        gsa(
+            "purge_all with rules",
+            ("purge_all: True only confirms rules=[] with purge_security_groups=true",),
+            security_group_id=OMIT,
+            port_ranges=OMIT,
+            rules=[{"security_group_id": SG1, "port_ranges": [80]}],
+            purge_security_groups=True,
+            purge_all=True,
+        ),
+        gsa(
+            "fail_on_findings in lower case",
+            ("fail_on_findings[0]: 'authorization_not_effective' is not a finding code",),
+            fail_on_findings=["authorization_not_effective"],
+        ),
         gsa("state not a choice", ("state", "gone"), state="gone"),
         gsa("max_concurrent_writes 0", ("max_concurrent_writes: 0 ", "between 1 and 16"), max_concurrent_writes=0),
         gsa("max_concurrent_writes 17", ("max_concurrent_writes: 17 ", "between 1 and 16"), max_concurrent_writes=17),
@@ -240,6 +271,22 @@ GROUPS: Dict[str, List[Case]] = {
         ),
         gi("blank name", ("name: '  ' must not be empty",), gateway_id=OMIT, name="  "),
         gi("authorizable not a boolean", ("authorizable", "maybe"), authorizable="maybe"),
+        gi(
+            "fail_on_findings with a blank code",
+            ("fail_on_findings[1]: '' is not a finding code",),
+            fail_on_findings=["all", ""],
+        ),
+        bsi(
+            "fail_on_findings with a misspelt code",
+            ("fail_on_findings[0]: 'Nodepool_Not_Found' is not a finding code",),
+            cluster_id=CLUSTER,
+            fail_on_findings=["Nodepool_Not_Found"],
+        ),
+        bsi(
+            "allow_empty not a boolean",
+            ("allow_empty", "maybe"),
+            sources=[{"cluster_id": CLUSTER, "allow_empty": "maybe"}],
+        ),
     ],
     "connection options": [
         gsa("missing region", ("region is required", "ALIBABA_CLOUD_REGION_ID"), region=OMIT),
@@ -290,7 +337,7 @@ GROUPS: Dict[str, List[Case]] = {
     "role": [
         role(
             "unknown entry key",
-            ("backend_access_backends.ports",),
+            ("backend_access_backends[0].ports: [1] is not a key of an entry",),
             backend_access_backends=[dict(CLUSTER_ENTRY, ports=[1])],
         ),
         role(
@@ -325,8 +372,53 @@ GROUPS: Dict[str, List[Case]] = {
                 {"instance_ids": ["i-node1-hz01"], "nodepool_ids": [NODEPOOL], "port_ranges": [80]}
             ],
         ),
-        role("backends as a string", ("backend_access_backends", "str", "dict"), backend_access_backends=CLUSTER),
-        role("backends as a dict", ("backend_access_backends", "dict", "list"), backend_access_backends=CLUSTER_ENTRY),
+        role(
+            "backends as a string",
+            ("backend_access_backends: 'c-demo-hz01' must be a list of backend entries",),
+            backend_access_backends=CLUSTER,
+        ),
+        role(
+            "backends as a dict",
+            ("backend_access_backends: {'cluster_id': 'c-demo-hz01'", "must be a list of backend entries"),
+            backend_access_backends=CLUSTER_ENTRY,
+        ),
+        role(
+            "backends as text that is not YAML",
+            ("backend_access_backends: '[{cluster_id: c-demo-hz01'", "is not valid YAML or JSON (expected"),
+            backend_access_backends="[{cluster_id: c-demo-hz01",
+        ),
+        role(
+            "no backends with purge",
+            ("backend_access_backends is empty and backend_access_purge is true", "alibabacloud.apig.revoke"),
+            backend_access_backends=[],
+            backend_access_purge=True,
+        ),
+        role(
+            "allow_empty with purge",
+            ("backend_access_backends[0].allow_empty: True cannot be used with purge",),
+            backend_access_backends=[dict(CLUSTER_ENTRY, allow_empty=True)],
+            backend_access_purge=True,
+        ),
+        miss(
+            "node pool name typo with purge",
+            ("sources[0] (", "NODEPOOL_NOT_FOUND", "no node pool is named 'service1_pool'", "fail_on_empty"),
+            backend_access_backends=[dict(SERVICE1, nodepool_names=["service1_pool"]), SERVICE2],
+        ),
+        miss(
+            "unknown cluster with purge",
+            ("sources[0] (", "CLUSTER_NOT_FOUND", "ACK cluster c-gone-hz01 was not found"),
+            backend_access_backends=[dict(SERVICE1, cluster_id="c-gone-hz01"), SERVICE2],
+        ),
+        miss(
+            "tag that matches nothing with purge",
+            ("sources[1] (", "TAGS_MATCH_NO_INSTANCE", "carries all the tags app=service3"),
+            backend_access_backends=[SERVICE1, dict(SERVICE2, instance_tags={"app": "service3"})],
+        ),
+        miss(
+            "unknown instance with purge",
+            ("sources[0] (", "INSTANCE_NOT_FOUND", "instance i-gone-hz01"),
+            backend_access_backends=[{"instance_ids": ["i-gone-hz01", "i-svc2a-hz01"], "port_ranges": [80]}],
+        ),
         role(
             "entry group id of the wrong form",
             ("security_group_ids[0]: 'default'", "not a security group id"),
@@ -414,7 +506,11 @@ def check_case(case: Case, result: Dict[str, Any], calls: List[Dict[str, Any]]) 
     problems += [f"message lacks {fragment!r}" for fragment in case.expect if fragment not in message]
     problems += [f"message has {word!r}" for word in ("Traceback", "MODULE FAILURE") if word in message]
     refused = [c for c in calls if c["status"] != 200]
-    if case.refused:
+    if case.reads:
+        # An unknown cluster is a refused read (404); the converge's list would mean the guard came too late.
+        if not calls or [c for c in calls if c["action"] in WRITES + (LIST,)]:
+            problems.append(f"calls {[(c['action'], c['status']) for c in calls]} (reads only, then refused)")
+    elif case.refused:
         if result.get("error_code") != case.refused or not result.get("request_id"):
             problems.append(f"error_code {result.get('error_code')!r}, request_id {result.get('request_id')!r}")
         if [(c["action"], c["code"]) for c in refused] != [("AddGatewaySecurityGroupRule", case.refused)]:

@@ -283,8 +283,8 @@ def test_role_discovers_every_entry_once_then_converges_the_groups_found(emulato
     )
 
 
-def test_revoke_without_node_inspection_and_purge_of_no_entry_read_only_what_they_need(emulator):
-    """Revoking by node pool only (the node's extra group keeps its range); no entry with purge revokes the rest."""
+def test_revoke_without_node_inspection_reads_only_what_it_needs(emulator):
+    """Revoking by node pool only (the node's extra group keeps its range)."""
     assert authorize(emulator).rc == 0
     emulator.clear_calls()
     pools_only = [{"cluster_id": "c-demo-hz01", "port_ranges": [8080]}]
@@ -305,17 +305,3 @@ def test_revoke_without_node_inspection_and_purge_of_no_entry_read_only_what_the
         "ListGatewayAuthorizedSecurityGroupRules": 2,
         "DeleteGatewaySecurityGroupRule": 1,
     }
-
-    # No backend declared, with purge: everything would go (decommissioning), and there is nothing to discover.
-    none_purged = authorize(
-        emulator, check=True, extra_vars={"backend_access_backends": [], "backend_access_purge": True}
-    )
-    assert none_purged.rc == 0, none_purged
-    assert none_purged.task("Discover the security groups behind the backends")["_status"] == "skipped"
-    converge = none_purged.task("Converge the gateway's authorizations")
-    assert converge["changed"] and converge["authorizations"] == []
-    assert sorted((a["action"], a["security_group_id"]) for a in converge["actions"]) == [
-        ("delete", "sg-extra-hz01"),
-        ("delete", "sg-service2-hz01"),
-    ]
-    assert call_counts(emulator) == {"ListGatewayAuthorizedSecurityGroupRules": 1}

@@ -19,7 +19,7 @@ def test_entry_is_normalized_with_its_source_and_ranges():
     )
     assert entry == {
         "name": "cluster_id=c1",
-        "source": {"cluster_id": "c1", "nodepool_names": ["web"]},
+        "source": {"cluster_id": "c1", "nodepool_names": ["web"], "name": "cluster_id=c1"},
         "port_ranges": ["80/90", "8080/8080"],
         "description": None,
     }
