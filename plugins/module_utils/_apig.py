@@ -13,12 +13,14 @@ of the wrong type, raises MalformedAnswerError rather than reading as "nothing t
 
 from __future__ import annotations
 
+import importlib
 import re
 from typing import Any
 from typing import Dict
 from typing import Iterable
 from typing import List
 from typing import Optional
+from urllib.parse import quote
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
@@ -126,21 +128,54 @@ def checked_authorization_items(answer: Answer) -> List[Dict[str, Any]]:
     return items
 
 
+def _raw_list_authorizations(session: Any, gateway_id: str) -> Dict[str, Any]:
+    """ListGatewayAuthorizedSecurityGroupRules sent as the SDK's client method sends it, answered untyped.
+
+    The typed response (from_map) turns a missing `data.items` into [], so an answer without its
+    list would read as "no authorizations": the raw map (body, headers, statusCode) keeps it missing.
+    These are the Params of the SDK's list_gateway_authorized_security_group_rules_with_options.
+    """
+    utils_models = importlib.import_module("alibabacloud_tea_openapi.utils_models")
+    runtime = importlib.import_module("darabonba.runtime").RuntimeOptions()
+    params = utils_models.Params(
+        action="ListGatewayAuthorizedSecurityGroupRules",
+        version="2024-03-27",
+        protocol="HTTPS",
+        pathname=f"/v1/gateways/{quote(gateway_id, safe='')}/authorized-security-groups-rules",
+        method="GET",
+        auth_type="AK",
+        style="ROA",
+        req_body_type="json",
+        body_type="json",
+    )
+    return session.client("apig").call_api(params, utils_models.OpenApiRequest(headers={}), runtime)
+
+
+def raw_answer(product: str, operation: str, raw: Any) -> Answer:
+    """An Answer from the untyped map call_api returns ({"body", "headers", "statusCode"})."""
+    raw = raw if isinstance(raw, dict) else {}
+    body, headers = raw.get("body"), raw.get("headers") or {}
+    request_id = headers.get("x-acs-request-id") if isinstance(headers, dict) else None
+    if isinstance(body, dict):
+        request_id = body.get("requestId") or body.get("RequestId") or request_id
+    answer = Answer(product, operation, body if isinstance(body, dict) else {}, request_id)
+    if not isinstance(body, dict):
+        raise answer.malformed("the body", "is not a JSON object")
+    return answer
+
+
 def list_authorizations(session: Any, gateway_id: str) -> List[Dict[str, Any]]:
-    """ListGatewayAuthorizedSecurityGroupRules (the API has no paging), normalized to records."""
-    models = session.models("apig")
+    """ListGatewayAuthorizedSecurityGroupRules (the API has no paging), validated raw, normalized to records.
 
-    def call() -> Any:
-        return session.client("apig").list_gateway_authorized_security_group_rules(
-            gateway_id, models.ListGatewayAuthorizedSecurityGroupRulesRequest()
-        )
-
-    response = session.call(
+    A missing `data.items`, an item without its ids, or a field of the wrong type raises
+    MalformedAnswerError: nothing is planned, and nothing deleted, on the strength of such an answer.
+    """
+    raw = session.call(
         "ListGatewayAuthorizedSecurityGroupRules",
-        call,
+        lambda: _raw_list_authorizations(session, gateway_id),
         doing=f"list the security group authorizations of {gateway_id}",
     )
-    answer = read_answer("apig", "ListGatewayAuthorizedSecurityGroupRules", response)
+    answer = raw_answer("apig", "ListGatewayAuthorizedSecurityGroupRules", raw)
     return normalize_authorization_items(checked_authorization_items(answer))
 
 
@@ -152,9 +187,11 @@ def add_security_group_rule(
     request = models.AddGatewaySecurityGroupRuleRequest(
         security_group_id=security_group_id, port_ranges=list(port_ranges), description=description or None
     )
+    # Not resent after a timeout or a dropped connection: the caller re-reads the list and adds what is missing.
     session.call(
         "AddGatewaySecurityGroupRule",
         lambda: session.client("apig").add_gateway_security_group_rule(gateway_id, request),
+        retry_transport=False,
         doing="authorize port ranges {} for {} on {}".format(", ".join(port_ranges), security_group_id, gateway_id),
     )
 
