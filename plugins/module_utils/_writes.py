@@ -265,6 +265,24 @@ class _PlanWriter:
     def actions(self) -> List[Dict[str, Any]]:
         return [self.done[i] for i in sorted(self.done)]
 
+    def settle_before_removals(self, limit: int) -> None:
+        """One list read: ambiguous adds listed are done, the missing ones added once more (WriteFailed if not)."""
+        applied = AppliedPlan(self.actions(), self.unsettled, self.added, set())
+        settler = _Settler(self.session, self.gateway_id, applied, limit, self.on_action_done)
+        listed = record_pairs(settler.read())
+        settler.settle_listed(listed)
+        try:
+            settler.readd_missing(listed)
+        except WriteFailed as err:
+            err.hint += "; no authorization was removed, because removals only run after every add succeeded."
+            raise
+        extra = settler.actions[len(applied.actions) :]
+        for index, action in enumerate(extra):
+            self.done[len(self.position) + index] = action
+        self.position.update({("settled", i): len(self.position) + i for i in range(len(extra))})
+        self.added = settler.added
+        self.unsettled = list({id(unsettled): unsettled for unsettled, _retry in settler.pending.values()}.values())
+
     def restore_deleted_ranges(self, limit: int) -> int:
         """After a failed delete phase: add back the re-adds of the rules that were deleted; how many failed."""
         deleted = [action for action in self.done.values() if action["action"] == "delete"]
@@ -339,6 +357,9 @@ def execute_plan(
     for phase, steps, write in phases:
         if not steps:
             continue
+        if phase != "add" and any(not u.refused for u in writer.unsettled):
+            # Removals only follow adds that are known to exist: settle the ambiguous ones by the list first.
+            writer.settle_before_removals(max_concurrent_writes)
         failure = _run_bounded(list(steps), write, max_concurrent_writes, writer.finished)
         if failure is not None:
             step, err, count = failure
@@ -465,9 +486,14 @@ class _Settler:
             else:
                 made.append(step)
 
-        failure = _run_bounded(
-            steps, lambda step: add_outcome(self.session, self.gateway_id, step), self.limit, finished
-        )
+        def readd(step: AddRanges) -> Outcome:
+            outcome = add_outcome(self.session, self.gateway_id, step)
+            if outcome.unsettled is not None and not outcome.unsettled.refused:
+                # Not listed after an ambiguous add, and the add fails again: a failure, not a wait.
+                raise outcome.unsettled.error
+            return outcome
+
+        failure = _run_bounded(steps, readd, self.limit, finished)
         for step in made:
             for pr in step.port_ranges:
                 self.pending.pop((step.security_group_id, PortRange(*pr)), None)
@@ -475,7 +501,8 @@ class _Settler:
             self.made(render_action(step, False))
         if failure is not None:
             step, err, _count = failure
-            raise WriteFailed(err, _add_doing(self.gateway_id, step), self.actions, self.applied_note())
+            note = "the list did not show this add after a first attempt whose outcome was unknown"
+            raise WriteFailed(err, _add_doing(self.gateway_id, step), self.actions, f"{note}; {self.applied_note()}")
         return bool(made)
 
     def not_visible(self, records: Sequence[Dict[str, Any]]) -> List[str]:
