@@ -464,6 +464,11 @@ class _Settler:
             if not unsettled.refused:
                 step = AddRanges(pair[0], (pair[1],), unsettled.step.description)
                 self.made(render_action(step, False))
+                continue
+            # The refusal is explained by this range: the rest of its batch may be missing, so may be added again.
+            for other, (sibling, _used) in list(self.pending.items()):
+                if sibling is unsettled:
+                    self.pending[other] = (sibling, True)
 
     def made(self, action: Dict[str, Any]) -> None:
         self.actions.append(action)
