@@ -234,7 +234,7 @@ class Floor:
             if added <= listed and not deleted & {rule for rule, _g, _r, _source in current}:
                 return current
             if time.monotonic() >= deadline:
-                raise SystemExit("the list does not show the writes after %.0f s" % budget)
+                raise SystemExit(f"the list does not show the writes after {budget:.0f} s")
             time.sleep(min(delay, max(deadline - time.monotonic(), 0)))
             delay = min(delay * 2, 8.0)
 
