@@ -506,8 +506,13 @@ class _Settler:
             self.made(render_action(step, False))
         if failure is not None:
             step, err, _count = failure
-            note = "the list did not show this add after a first attempt whose outcome was unknown"
-            raise WriteFailed(err, _add_doing(self.gateway_id, step), self.actions, f"{note}; {self.applied_note()}")
+            note = (
+                "the list did not show this add after a first attempt whose outcome was unknown, and a second "
+                "attempt failed too; it may have been applied all the same: run again"
+            )
+            raise WriteFailed(
+                err, _add_doing(self.gateway_id, step), self.actions, f"{note}; {self.applied_note(other=True)}"
+            )
         return bool(made)
 
     def not_visible(self, records: Sequence[Dict[str, Any]]) -> List[str]:
@@ -522,8 +527,8 @@ class _Settler:
             notes.append(f"deleted but still listed: {', '.join(lingering)}")
         return notes
 
-    def applied_note(self) -> str:
-        return f"{len(self.actions)} write(s) were applied (see actions)"
+    def applied_note(self, other: bool = False) -> str:
+        return f"{len(self.actions)}{' other' if other else ''} write(s) were applied (see actions)"
 
 
 def settle_writes(

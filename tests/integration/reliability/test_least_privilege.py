@@ -92,11 +92,13 @@ def operations_in_code() -> Set[str]:
     calls = set()
     for path in (REPO / "plugins").rglob("*.py"):
         calls.update(re.findall(r'client\("([a-z]+)"\)\.([a-z][a-z0-9_]*)\b', path.read_text(encoding="utf-8")))
+    # Operations sent raw through the client's call_api (read untyped, see _apig._raw_list_authorizations).
+    raw = re.findall(r'Params\(\s*action="([A-Za-z]+)"', (REPO / "plugins/module_utils/_apig.py").read_text("utf-8"))
     return {
         "{}:{}".format(product, "".join(word.capitalize() for word in name.split("_")))
         for product, name in calls
         if hasattr(clients[product], name) and hasattr(clients[product], name + "_with_options")
-    }
+    } | {f"apig:{action}" for action in raw}
 
 
 def add_bare_cluster(emulator: Any) -> None:
