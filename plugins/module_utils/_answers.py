@@ -73,8 +73,22 @@ def read_answer(product: str, operation: str, response: Any) -> Answer:
     """The body of an SDK response as a dict (its to_map), and its request id (body or header)."""
     body_model = getattr(response, "body", None)
     body = body_model.to_map() if body_model is not None else None
-    headers = getattr(response, "headers", None) or {}
-    request_id = headers.get("x-acs-request-id") if isinstance(headers, dict) else None
+    return _answer(product, operation, body, getattr(response, "headers", None))
+
+
+def read_raw_answer(product: str, operation: str, raw: Any) -> Answer:
+    """The same from the untyped map the client's call_api returns ({"body", "headers", "statusCode"}).
+
+    A typed model's from_map turns a missing list into []: where an empty list could lead to a removal, the raw
+    answer is read instead, so that a missing list stays missing.
+    """
+    raw = raw if isinstance(raw, dict) else {}
+    return _answer(product, operation, raw.get("body"), raw.get("headers"))
+
+
+def _answer(product: str, operation: str, body: Any, headers: Any) -> Answer:
+    headers = headers if isinstance(headers, dict) else {}
+    request_id = headers.get("x-acs-request-id")
     if isinstance(body, dict):
         request_id = body.get("requestId") or body.get("RequestId") or body.get("request_id") or request_id
     answer = Answer(product, operation, body if isinstance(body, dict) else {}, request_id)

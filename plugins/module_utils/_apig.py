@@ -19,11 +19,13 @@ from typing import Dict
 from typing import Iterable
 from typing import List
 from typing import Optional
+from urllib.parse import quote
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_strings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_raw_answer
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_objects
@@ -128,20 +130,18 @@ def checked_authorization_items(answer: Answer) -> List[Dict[str, Any]]:
 
 
 def list_authorizations(session: Any, gateway_id: str) -> List[Dict[str, Any]]:
-    """ListGatewayAuthorizedSecurityGroupRules (the API has no paging), normalized to records."""
-    models = session.models("apig")
+    """ListGatewayAuthorizedSecurityGroupRules (the API has no paging), validated raw, normalized to records.
 
-    def call() -> Any:
-        return session.client("apig").list_gateway_authorized_security_group_rules(
-            gateway_id, models.ListGatewayAuthorizedSecurityGroupRulesRequest()
-        )
-
-    response = session.call(
+    A missing `data.items`, an item without its ids, or a field of the wrong type raises
+    MalformedAnswerError: nothing is planned, and nothing deleted, on the strength of such an answer.
+    """
+    answer = _raw_get(
+        session,
         "ListGatewayAuthorizedSecurityGroupRules",
-        call,
+        f"/v1/gateways/{quote(gateway_id, safe='')}/authorized-security-groups-rules",
+        {},
         doing=f"list the security group authorizations of {gateway_id}",
     )
-    answer = read_answer("apig", "ListGatewayAuthorizedSecurityGroupRules", response)
     return normalize_authorization_items(checked_authorization_items(answer))
 
 
@@ -153,9 +153,11 @@ def add_security_group_rule(
     request = models.AddGatewaySecurityGroupRuleRequest(
         security_group_id=security_group_id, port_ranges=list(port_ranges), description=description or None
     )
+    # Not resent after a timeout or a dropped connection: the caller re-reads the list and adds what is missing.
     session.call(
         "AddGatewaySecurityGroupRule",
         lambda: session.client("apig").add_gateway_security_group_rule(gateway_id, request),
+        retry_transport=False,
         doing="authorize port ranges {} for {} on {}".format(", ".join(port_ranges), security_group_id, gateway_id),
     )
 
@@ -354,10 +356,9 @@ SERVICES_PAGE_SIZE = 100  # ListServices takes pageSize 1-100
 
 
 def _raw_get(session: Any, action: str, pathname: str, query: Dict[str, Any], doing: str) -> Answer:
-    """A GET through the client's own call_api, read before any typed model does.
-
-    The SDK's ListServices model turns a missing `data.items` into [] (its from_map), which would
-    read as "the gateway has no services" and, with purge, revoke everything: the raw map is checked.
+    """A GET through the client's own call_api (with the Params the SDK's own method sends), read before any typed
+    model does: the SDK's models turn a missing `data.items` into [] (their from_map), which would read as "no
+    authorizations" or "no services" and, with purge, revoke everything (_answers.read_raw_answer).
     """
     utils_models = _import("alibabacloud_tea_openapi.utils_models", "alibabacloud-tea-openapi")
     runtime = _import("darabonba.runtime", "darabonba-core").RuntimeOptions()
@@ -375,14 +376,7 @@ def _raw_get(session: Any, action: str, pathname: str, query: Dict[str, Any], do
     request = utils_models.OpenApiRequest(query={k: str(v) for k, v in query.items() if v is not None})
     client = session.client("apig")
     raw = session.call(action, lambda: client.call_api(params, request, runtime), doing=doing)
-    raw = raw if isinstance(raw, dict) else {}
-    body = raw.get("body")
-    headers = raw.get("headers") if isinstance(raw.get("headers"), dict) else {}
-    request_id = (body.get("requestId") if isinstance(body, dict) else None) or headers.get("x-acs-request-id")
-    answer = Answer("apig", action, body if isinstance(body, dict) else {}, request_id)
-    if not isinstance(body, dict):
-        raise answer.malformed("the body", "is not a JSON object")
-    return answer
+    return read_raw_answer("apig", action, raw)
 
 
 def checked_service(answer: Answer, item: Dict[str, Any], path: str) -> Dict[str, Any]:

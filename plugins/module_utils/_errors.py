@@ -103,6 +103,15 @@ RULE_NOT_FOUND_CODES = frozenset(
 )
 RULE_NOT_FOUND_STATUS = 404
 
+# --- The backend group has no room for another rule (an add cannot be written as sent).
+# Source: the ECS API reference of AuthorizeSecurityGroup (403 AuthorizationLimitExceed, "The limit of
+# authorization records in the security group reaches"), which APIG is assumed to pass through when it
+# writes the inbound rule; QuotaExceed.SecurityGroupRule and RulesPerSecurityGroupLimitExceed are ECS's
+# quota-centre and console wordings. A quota code missing here only loses the hint, never a safety check.
+RULE_QUOTA_CODES = frozenset(
+    ("AuthorizationLimitExceed", "QuotaExceed.SecurityGroupRule", "RulesPerSecurityGroupLimitExceed")
+)
+
 # --- A named resource does not exist (a cluster, a node pool, a security group, an instance).
 # Source: Terraform alicloud NotFoundError (a tea SDKError is not found when its status is 404 or its
 # code ends with ".NotFound"), the codes it lists (ErrorClusterNotFound, ErrorNodePoolNotFound,

@@ -132,3 +132,33 @@ def undeclared_ranges(records: Sequence[Dict[str, Any]], rules: Sequence[Dict[st
         if group_id in declared and port_range not in declared[group_id]
     }
     return [{"security_group_id": group_id, "port_range": str(port_range)} for group_id, port_range in sorted(left)]
+
+
+DUPLICATE_AUTHORIZATION = "DUPLICATE_AUTHORIZATION"
+
+
+def duplicate_findings(records: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """A finding per (group, range) that the list shows under several rule ids (the API accepted an add twice).
+
+    Nothing adds a third; state=present (or a purge) deletes the extra records, without cascade so
+    that the inbound rule they share stays (_writes.shared_rule_ids).
+    """
+    holders: Dict[Any, List[str]] = {}
+    for record in records:
+        parsed = record_port_range(record)
+        if parsed is not None and record.get("rule_id"):
+            holders.setdefault((record.get("security_group_id"), parsed), []).append(record["rule_id"])
+    findings = []
+    for (group, port_range), rule_ids in sorted(holders.items()):
+        if len(set(rule_ids)) > 1:
+            ids = sorted(set(rule_ids))
+            findings.append(
+                {
+                    "code": DUPLICATE_AUTHORIZATION,
+                    "message": f"{group} {port_range} is authorized {len(ids)} times ({', '.join(ids)}): "
+                    f"the extra records are deleted, without cascade, when this group and range is declared "
+                    "with state=present",
+                    "ids": {"security_group_id": group, "port_range": str(port_range), "rule_ids": ids},
+                }
+            )
+    return findings

@@ -79,11 +79,14 @@ def _cidr_contains(outer: Any, inner: Any) -> bool:
     return outer is not None and inner is not None and outer.version == inner.version and inner.subnet_of(outer)
 
 
-def authorization_gaps(authorization: Dict[str, Any], permissions: Sequence[Dict[str, Any]]) -> List[str]:
+def authorization_gaps(
+    authorization: Dict[str, Any], permissions: Sequence[Dict[str, Any]], fallback_source: Optional[str] = None
+) -> List[str]:
     """What the group's ingress rules lack to grant the authorization; [] when they grant it.
 
     Normal groups: an Accept TCP rule (or ALL) from the authorization's source_security_group_id
-    covering its port range. Enterprise groups (non-empty auth_cidrs): for every CIDR, such rules
+    (or, when the list leaves it empty, fallback_source: the gateway's managed group) covering its
+    port range. Enterprise groups (non-empty auth_cidrs): for every CIDR, such rules
     whose source CIDR contains it. Several rules may cover the range together.
     """
     try:
@@ -104,7 +107,7 @@ def authorization_gaps(authorization: Dict[str, Any], permissions: Sequence[Dict
             if not _covers(ranges, wanted):
                 gaps.append(f"a rule from {cidr} for {wanted}")
         return gaps
-    source = authorization.get("source_security_group_id")
+    source = authorization.get("source_security_group_id") or fallback_source
     ranges = [r for p, r in usable if source and p.get("source_group_id") == source]
     return [] if _covers(ranges, wanted) else [f"a rule from {source} for {wanted}"]
 
@@ -138,13 +141,13 @@ def not_effective_finding(record: Dict[str, Any], gaps: Sequence[str], group_mis
 
 
 def check_record(
-    record: Dict[str, Any], permissions: Optional[List[Dict[str, Any]]]
+    record: Dict[str, Any], permissions: Optional[List[Dict[str, Any]]], fallback_source: Optional[str] = None
 ) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
     """The record with `effective` added, and its finding when it is not effective.
 
     permissions are the ingress rules of the record's group, or None when the group does not exist.
     """
-    gaps = ["the security group"] if permissions is None else authorization_gaps(record, permissions)
+    gaps = ["the security group"] if permissions is None else authorization_gaps(record, permissions, fallback_source)
     finding = not_effective_finding(record, gaps, group_missing=permissions is None) if gaps else None
     return dict(record, effective=not gaps), finding
 
@@ -173,8 +176,12 @@ def verify_authorizations(
     session: Any,
     records: Sequence[Dict[str, Any]],
     on_finding: Optional[Callable[[Dict[str, Any]], None]] = None,
+    managed_group: Optional[Callable[[], Optional[str]]] = None,
 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """One ECS DescribeSecurityGroupAttribute (ingress, all pages) per distinct backend group, then the check.
+
+    A record whose source_security_group_id the list left empty is checked against managed_group()
+    (the gateway's managed group, read once, and only when such a record is there).
 
     Each group is checked in the thread that read it, and on_finding (when given) gets each finding
     there, as soon as it is known. The result is in the order of records.
@@ -184,6 +191,9 @@ def verify_authorizations(
     from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
     from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
+    fallback = None
+    if managed_group is not None and any(not r.get("source_security_group_id") for r in records):
+        fallback = managed_group()
     by_group: Dict[Any, List[int]] = {}
     for position, record in enumerate(records):
         by_group.setdefault(record.get("security_group_id"), []).append(position)
@@ -196,7 +206,7 @@ def verify_authorizations(
             except ApiError as err:
                 if not is_not_found(err):
                     raise
-        outcomes = [check_record(records[position], permissions) for position in by_group[group_id]]
+        outcomes = [check_record(records[position], permissions, fallback) for position in by_group[group_id]]
         for _checked, finding in outcomes:
             if finding and on_finding:
                 on_finding(finding)
@@ -207,3 +217,53 @@ def verify_authorizations(
     for group_id, outcomes in zip(group_ids, bounded_map(verify_group, group_ids)):
         ordered.update(zip(by_group[group_id], outcomes))
     return _split([ordered[position] for position in range(len(records))])
+
+
+INBOUND_RULE_REMOVED = "INBOUND_RULE_REMOVED_BY_CASCADE"
+
+
+def managed_group_reader(session: Any, gateway_id: str) -> Callable[[], Optional[str]]:
+    """GetGateway's securityGroup.securityGroupId, for verify_authorizations' managed_group (one call when used)."""
+
+    def read() -> Optional[str]:
+        from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
+
+        return _apig.get_gateway(session, gateway_id)["security_group"].get("security_group_id")
+
+    return read
+
+
+def cascaded_groups(actions: Sequence[Dict[str, Any]]) -> List[str]:
+    """The groups where one of these actions deleted an authorization with cascade, sorted."""
+    return sorted(
+        {a["security_group_id"] for a in actions if a.get("action") == "delete" and a.get("cascading_delete")}
+    )
+
+
+def cascade_findings(verified: Sequence[Dict[str, Any]], actions: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """A finding per authorization that lost its inbound rule in a group where these actions cascaded a delete."""
+    deleted: Dict[str, List[str]] = {}
+    for action in actions:
+        if action.get("action") == "delete" and action.get("cascading_delete"):
+            deleted.setdefault(action["security_group_id"], []).append(action["rule_id"])
+    findings = []
+    for record in verified:
+        group = record.get("security_group_id")
+        if record.get("effective") is False and group in deleted:
+            findings.append(
+                {
+                    "code": INBOUND_RULE_REMOVED,
+                    "message": "authorization {} ({} {}) has lost its inbound rule: the cascading delete of {} "
+                    "removed it, although this authorization still needs it; re-run the authorization "
+                    "(delete and add) to restore it".format(
+                        record.get("rule_id"), group, record.get("port_range"), ", ".join(sorted(deleted[group]))
+                    ),
+                    "ids": {
+                        "rule_id": record.get("rule_id"),
+                        "security_group_id": group,
+                        "port_range": record.get("port_range"),
+                        "deleted_rule_ids": sorted(deleted[group]),
+                    },
+                }
+            )
+    return findings

@@ -10,12 +10,18 @@
   then the re-adds; each phase with at most max_concurrent_writes writes in flight. A failed write
   stops new launches, lets the in-flight ones finish, and raises WriteFailed that carries the
   actions already applied.
-* check_outcome reads the one list taken after the writes: an add the API refused as "already
-  exists" (a concurrent run got there first) is fine if the range is listed now.
+  An add refused as a conflict, or whose outcome is ambiguous (a timeout, a dropped connection), is
+  not retried blindly: it is left unsettled, and decided by the list. A delete counts as done on a
+  "rule not found" answer only (_errors.is_rule_not_found), never on any 404.
+* settle_writes reads the list after the writes until it shows them (every add listed, every deleted
+  rule id gone), with backoff within wait_timeout: duplicates are decided by state, not by codes.
+  A list that keeps up costs one read, as before.
+* shared_rule_ids: deletes that must not cascade, because another authorization shares the rule.
 """
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +29,8 @@ from concurrent.futures import wait
 from typing import Any
 from typing import Callable
 from typing import Dict
+from typing import FrozenSet
+from typing import Iterable
 from typing import List
 from typing import NamedTuple
 from typing import Optional
@@ -31,9 +39,11 @@ from typing import Set
 from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import RULE_QUOTA_CODES
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_already_exists
-from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_gateway_gone
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_rule_not_found
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import may_have_been_applied
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import AddRanges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
@@ -41,7 +51,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DesiredGroup
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Plan
-from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import pairs_after_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import record_pairs
 
@@ -62,9 +71,30 @@ def render_action(step: Any, cascading_delete: bool) -> Dict[str, Any]:
     return action
 
 
-def planned_actions(plan: Plan, cascading_delete: bool) -> List[Dict[str, Any]]:
+def shared_rule_ids(current: Sequence[Authorization], plan: Plan) -> FrozenSet[str]:
+    """The deleted rule ids whose (group, range) another authorization that stays also holds.
+
+    ECS does not create an identical inbound rule twice, so two authorizations of the same group and
+    range share one rule: a cascading delete of one may remove the rule the other still needs (if the
+    service does not check). These are deleted without cascade, which leaves the inbound rule.
+    """
+    deleted = {step.rule_id for step in plan.deletes}
+    kept = {(a.security_group_id, PortRange(*a.port_range)) for a in current if a.rule_id not in deleted}
+    return frozenset(
+        step.rule_id
+        for step in plan.deletes
+        if any((step.security_group_id, PortRange(*pr)) in kept for pr in step.port_ranges)
+    )
+
+
+def step_cascade(step: Any, cascading_delete: bool, shared: FrozenSet[str]) -> bool:
+    """Whether this delete cascades: cascading_delete, unless another authorization shares its rule."""
+    return bool(cascading_delete) and getattr(step, "rule_id", None) not in shared
+
+
+def planned_actions(plan: Plan, cascading_delete: bool, shared: FrozenSet[str] = frozenset()) -> List[Dict[str, Any]]:
     """Every action of the plan, in execution order: what a real run does when every write succeeds."""
-    return [render_action(step, cascading_delete) for step in plan.steps]
+    return [render_action(step, step_cascade(step, cascading_delete, shared)) for step in plan.steps]
 
 
 # --- failures -----------------------------------------------------------------------------------------
@@ -89,17 +119,28 @@ class WriteFailed(ApiError):
         self.actions = actions
 
 
-class ConfirmPending(NamedTuple):
-    """An add the API refused as already existing: fine if the range is listed after the writes."""
+class Unsettled(NamedTuple):
+    """An add whose outcome the list decides: refused as a conflict (it may exist), or ambiguous (it may be applied)."""
 
-    pair: Pair
+    step: AddRanges
     error: ApiError
-    doing: str
+    refused: bool
+
+
+class Outcome(NamedTuple):
+    """One write's outcome: made (this run changed something), or unsettled (an add the list decides)."""
+
+    made: bool
+    unsettled: Optional[Unsettled] = None
 
 
 class AppliedPlan(NamedTuple):
+    """What execute_plan did: the actions made (plan order), the adds to settle, and the rule ids to see gone."""
+
     actions: List[Dict[str, Any]]
-    to_confirm: List[ConfirmPending]
+    unsettled: List[Unsettled]
+    added: Set[Pair]
+    deleted: Set[str]
 
 
 def _ranges_text(port_ranges: Sequence[Any]) -> str:
@@ -116,11 +157,8 @@ def _delete_doing(gateway_id: str, step: DeleteRule) -> str:
 
 
 def is_rule_quota_error(err: ApiError) -> bool:
-    """The backend group (or the gateway) has no room for another rule."""
-    code = (err.code or "").lower()
-    if "throttl" in code:
-        return False
-    return any(marker in code for marker in ("quota", "limitexceed", "limit.exceed", "exceedlimit", "exceed.limit"))
+    """The backend group has no room for another rule (_errors.RULE_QUOTA_CODES)."""
+    return err.code in RULE_QUOTA_CODES
 
 
 def quota_hint(step: AddRanges, purge_candidates: Optional[Dict[str, List[str]]]) -> str:
@@ -148,77 +186,102 @@ def purge_candidates(current: Sequence[Authorization], groups: Sequence[DesiredG
     return {group: [str(pr) for pr in sorted(ranges)] for group, ranges in unused.items()}
 
 
-def _is_gateway_not_found(err: ApiError) -> bool:
-    # A delete answering "gateway not found" is not "rule already gone".
-    return "gateway" in (err.code or "").lower()
-
-
 # --- the writes ---------------------------------------------------------------------------------------
 
 
+def gateway_gone_hint(gateway_id: str) -> str:
+    return f"The gateway {gateway_id} is gone (deleted, or being deleted): nothing more can be written to it."
+
+
+def add_outcome(session: Any, gateway_id: str, step: AddRanges) -> Outcome:
+    """One add; a conflict or an ambiguous failure is unsettled (the list decides), any other failure raises."""
+    try:
+        _apig.add_security_group_rule(
+            session,
+            gateway_id,
+            step.security_group_id,
+            [str(PortRange(*pr)) for pr in step.port_ranges],
+            step.description,
+        )
+        return Outcome(made=True)
+    except ApiError as err:
+        if is_already_exists(err):
+            return Outcome(made=False, unsettled=Unsettled(step, err, refused=True))
+        if may_have_been_applied(err):
+            return Outcome(made=False, unsettled=Unsettled(step, err, refused=False))
+        raise
+
+
 class _PlanWriter:
-    """The state of one execute_plan: the actions done (by plan position) and the adds to confirm."""
+    """The state of one execute_plan: the actions made (by plan position), the adds to settle, the deletes."""
 
     def __init__(
         self,
         session: Any,
         gateway_id: str,
         plan: Plan,
-        cascading_delete: bool,
+        cascade: Callable[[Any], bool],
         on_action_done: Callable[[Dict[str, Any]], None],
         purge_hints: Dict[str, List[str]],
     ) -> None:
         self.session = session
         self.gateway_id = gateway_id
         self.plan = plan
-        self.cascading_delete = cascading_delete
+        self.cascade = cascade
         self.on_action_done = on_action_done
         self.purge_hints = purge_hints
         self.done: Dict[int, Dict[str, Any]] = {}
-        self.to_confirm: List[ConfirmPending] = []
+        self.unsettled: List[Unsettled] = []
+        self.added: Set[Pair] = set()
+        self.deleted: Set[str] = set()
         self.position = {id(step): index for index, step in enumerate(plan.steps)}
 
-    def add(self, step: AddRanges) -> List[ConfirmPending]:
-        try:
-            _apig.add_security_group_rule(
-                self.session,
-                self.gateway_id,
-                step.security_group_id,
-                [str(pr) for pr in step.port_ranges],
-                step.description,
-            )
-            return []
-        except ApiError as exc:
-            if not is_already_exists(exc):
-                raise
-            err = exc
-        # A concurrent run added some of these ranges first. If the API refused the whole batch
-        # for it, the other ranges are still missing: add them one by one.
-        if len(step.port_ranges) == 1:
-            pair = (step.security_group_id, PortRange(*step.port_ranges[0]))
-            return [ConfirmPending(pair, err, _add_doing(self.gateway_id, step))]
-        pending = []
-        for port_range in step.port_ranges:
-            pending.extend(self.add(AddRanges(step.security_group_id, (port_range,), step.description)))
-        return pending
+    def add(self, step: AddRanges) -> Outcome:
+        return add_outcome(self.session, self.gateway_id, step)
 
-    def delete(self, step: DeleteRule) -> List[ConfirmPending]:
+    def delete(self, step: DeleteRule) -> Outcome:
         try:
-            _apig.delete_security_group_rule(self.session, self.gateway_id, step.rule_id, self.cascading_delete)
+            _apig.delete_security_group_rule(self.session, self.gateway_id, step.rule_id, self.cascade(step))
         except ApiError as err:
-            if not is_not_found(err) or _is_gateway_not_found(err):
+            if not is_rule_not_found(err):
                 raise
-            # Already gone (a concurrent run removed it): that is what we wanted.
-        return []
+            # Already gone (a concurrent run removed it): the goal, but not this run's change.
+            return Outcome(made=False)
+        return Outcome(made=True)
 
-    def finished(self, step: Any, pending: List[ConfirmPending]) -> None:
-        action = render_action(step, self.cascading_delete)
+    def finished(self, step: Any, outcome: Outcome) -> None:
+        if isinstance(step, DeleteRule):
+            self.deleted.add(step.rule_id)
+        if outcome.unsettled is not None:
+            self.unsettled.append(outcome.unsettled)
+        if not outcome.made:
+            return
+        if isinstance(step, AddRanges):
+            self.added.update((step.security_group_id, PortRange(*pr)) for pr in step.port_ranges)
+        action = render_action(step, self.cascade(step))
         self.done[self.position[id(step)]] = action
-        self.to_confirm.extend(pending)
         self.on_action_done(action)
 
     def actions(self) -> List[Dict[str, Any]]:
         return [self.done[i] for i in sorted(self.done)]
+
+    def settle_before_removals(self, limit: int) -> None:
+        """One list read: ambiguous adds listed are done, the missing ones added once more (WriteFailed if not)."""
+        applied = AppliedPlan(self.actions(), self.unsettled, self.added, set())
+        settler = _Settler(self.session, self.gateway_id, applied, limit, self.on_action_done)
+        listed = record_pairs(settler.read())
+        settler.settle_listed(listed)
+        try:
+            settler.readd_missing(listed)
+        except WriteFailed as err:
+            err.hint += "; no authorization was removed, because removals only run after every add succeeded."
+            raise
+        extra = settler.actions[len(applied.actions) :]
+        for index, action in enumerate(extra):
+            self.done[len(self.position) + index] = action
+        self.position.update({("settled", i): len(self.position) + i for i in range(len(extra))})
+        self.added = settler.added
+        self.unsettled = list({id(unsettled): unsettled for unsettled, _retry in settler.pending.values()}.values())
 
     def restore_deleted_ranges(self, limit: int) -> int:
         """After a failed delete phase: add back the re-adds of the rules that were deleted; how many failed."""
@@ -237,6 +300,8 @@ class _PlanWriter:
         else:
             doing = _add_doing(self.gateway_id, step)
             hint = quota_hint(step, self.purge_hints) if is_rule_quota_error(err) else None
+        if is_gateway_gone(err):
+            hint = gateway_gone_hint(self.gateway_id)
         notes = _failure_notes(step, err, failures, len(actions), self.plan)
         summary = "; ".join(notes)
         hint = " ".join(filter(None, [hint, summary[0].upper() + summary[1:] + "."]))
@@ -267,14 +332,23 @@ def execute_plan(
     max_concurrent_writes: int,
     on_action_done: Callable[[Dict[str, Any]], None],
     purge_hints: Dict[str, List[str]],
+    shared: FrozenSet[str] = frozenset(),
 ) -> AppliedPlan:
-    """Run the plan's writes: adds, then (only if they all succeeded) deletes, then re-adds.
+    """Run the plan's writes: adds, then (only if they all succeeded or are unsettled) deletes, then re-adds.
 
-    Returns the actions done (in plan order, equal to planned_actions on success) and the adds to
-    confirm against the list read after the writes. on_action_done gets each action as it succeeds.
-    Raises WriteFailed on the first failure.
+    An add refused as a conflict, or whose outcome is ambiguous, is not an action: it is returned
+    unsettled, for settle_writes to decide by the list. A delete answered "rule not found" is
+    already done. A rule id in `shared` is deleted without cascade (shared_rule_ids).
+    on_action_done gets each action as it is made. Raises WriteFailed on the first failure.
     """
-    writer = _PlanWriter(session, gateway_id, plan, cascading_delete, on_action_done, purge_hints)
+    writer = _PlanWriter(
+        session,
+        gateway_id,
+        plan,
+        lambda step: step_cascade(step, cascading_delete, shared),
+        on_action_done,
+        purge_hints,
+    )
     phases = (
         ("add", plan.adds, writer.add),
         ("delete", plan.deletes, writer.delete),
@@ -283,6 +357,9 @@ def execute_plan(
     for phase, steps, write in phases:
         if not steps:
             continue
+        if phase != "add" and any(not u.refused for u in writer.unsettled):
+            # Removals only follow adds that are known to exist: settle the ambiguous ones by the list first.
+            writer.settle_before_removals(max_concurrent_writes)
         failure = _run_bounded(list(steps), write, max_concurrent_writes, writer.finished)
         if failure is not None:
             step, err, count = failure
@@ -291,7 +368,7 @@ def execute_plan(
                 # deleted before the failure, and that must stay, are added back all the same.
                 count += writer.restore_deleted_ranges(max_concurrent_writes)
             raise writer.failure(step, err, count)
-    return AppliedPlan(writer.actions(), writer.to_confirm)
+    return AppliedPlan(writer.actions(), writer.unsettled, writer.added, writer.deleted)
 
 
 def _readds_for(readds: Sequence[AddRanges], deleted: List[Dict[str, Any]]) -> List[AddRanges]:
@@ -307,9 +384,9 @@ def _readds_for(readds: Sequence[AddRanges], deleted: List[Dict[str, Any]]) -> L
 
 def _run_bounded(
     steps: List[Any],
-    write: Callable[[Any], List[ConfirmPending]],
+    write: Callable[[Any], Outcome],
     limit: int,
-    finished: Callable[[Any, List[ConfirmPending]], None],
+    finished: Callable[[Any, Outcome], None],
 ) -> Optional[Tuple[Any, ApiError, int]]:
     """Run write(step) for every step, at most `limit` at once; stop launching after a failure.
 
@@ -330,49 +407,181 @@ def _run_bounded(
             for future in sorted(completed, key=lambda f: running[f][0]):
                 position, step = running.pop(future)
                 try:
-                    pending = future.result()
+                    outcome = future.result()
                 except ApiError as err:
                     failures.append((position, step, err))
                     continue
-                finished(step, pending)
+                finished(step, outcome)
     if not failures:
         return None
     failures.sort(key=lambda item: item[0])
     return failures[0][1], failures[0][2], len(failures)
 
 
-# --- after the writes ---------------------------------------------------------------------------
+# --- after the writes: wait until the list shows them ----------------------------------------------
+
+# Sleeps between list reads while the writes are not all visible: doubling from FIRST_WAIT, at most
+# MAX_WAIT, all within the wait_timeout budget (a list that keeps up costs no read beyond the first).
+DEFAULT_WAIT_TIMEOUT = 60
+FIRST_WAIT = 0.5
+MAX_WAIT = 8.0
+NOT_VISIBLE = "WritesNotVisible"
 
 
-def check_outcome(
-    records: Sequence[Dict[str, Any]],
-    current: Sequence[Authorization],
-    plan: Plan,
-    applied: AppliedPlan,
-    gateway_id: str,
-) -> List[str]:
-    """Settle the "already exists" adds against the list read after the writes; return warnings.
+def _pairs_text(pairs: Iterable[Pair]) -> str:
+    return ", ".join(f"{group} {port_range}" for group, port_range in sorted(pairs))
 
-    An add refused as existing whose range is not listed now is an error (something removed it
-    meanwhile); other expected ranges that are missing only warn (the API may be slow to show them).
-    """
-    listed = record_pairs(records)
-    for pending in applied.to_confirm:
-        if pending.pair not in listed:
-            raise WriteFailed(
-                pending.error,
-                pending.doing,
-                applied.actions,
-                "The API said the authorization already exists, but the gateway's list does not show "
-                f"{pending.pair[0]} {pending.pair[1]}: another change may be running on {gateway_id}; run again.",
+
+class _Settler:
+    """The list reads after the writes: unsettled adds decided by what is listed, then waiting for the rest."""
+
+    def __init__(
+        self, session: Any, gateway_id: str, applied: AppliedPlan, limit: int, on_action_done: Callable
+    ) -> None:
+        self.session = session
+        self.gateway_id = gateway_id
+        self.limit = limit
+        self.on_action_done = on_action_done
+        self.actions = list(applied.actions)
+        self.added = set(applied.added)
+        self.deleted = set(applied.deleted)
+        # Unsettled adds, per pair: (the step it came from, the error, whether it may still be re-added).
+        self.pending: Dict[Pair, Tuple[Unsettled, bool]] = {}
+        for unsettled in applied.unsettled:
+            self.note_unsettled(unsettled, retry=True)
+
+    def note_unsettled(self, unsettled: Unsettled, retry: bool) -> None:
+        for pr in unsettled.step.port_ranges:
+            self.pending[(unsettled.step.security_group_id, PortRange(*pr))] = (unsettled, retry)
+
+    def read(self) -> List[Dict[str, Any]]:
+        return _apig.list_authorizations(self.session, self.gateway_id)
+
+    def settle_listed(self, listed: Set[Pair]) -> None:
+        """Pending pairs now listed are settled: an ambiguous add may have been this run's, a refused one is not."""
+        for pair in sorted(p for p in self.pending if p in listed):
+            unsettled, _retry = self.pending.pop(pair)
+            if not unsettled.refused:
+                step = AddRanges(pair[0], (pair[1],), unsettled.step.description)
+                self.made(render_action(step, False))
+                continue
+            # The refusal is explained by this range: the rest of its batch may be missing, so may be added again.
+            for other, (sibling, _used) in list(self.pending.items()):
+                if sibling is unsettled:
+                    self.pending[other] = (sibling, True)
+
+    def made(self, action: Dict[str, Any]) -> None:
+        self.actions.append(action)
+        self.on_action_done(action)
+
+    def readd_missing(self, listed: Set[Pair]) -> bool:
+        """Add, once, what the list does not show of the unsettled adds; whether any add was made."""
+        batches: Dict[Tuple[str, Optional[str]], List[PortRange]] = {}
+        for (group, port_range), (unsettled, retry) in sorted(self.pending.items()):
+            if retry and (group, port_range) not in listed:
+                batches.setdefault((group, unsettled.step.description), []).append(port_range)
+        steps = [AddRanges(group, tuple(ranges), description) for (group, description), ranges in batches.items()]
+        if not steps:
+            return False
+        made: List[AddRanges] = []
+
+        def finished(step: AddRanges, outcome: Outcome) -> None:
+            if outcome.unsettled is not None:
+                self.note_unsettled(outcome.unsettled, retry=False)
+            else:
+                made.append(step)
+
+        def readd(step: AddRanges) -> Outcome:
+            outcome = add_outcome(self.session, self.gateway_id, step)
+            if outcome.unsettled is not None and not outcome.unsettled.refused:
+                # Not listed after an ambiguous add, and the add fails again: a failure, not a wait.
+                raise outcome.unsettled.error
+            return outcome
+
+        failure = _run_bounded(steps, readd, self.limit, finished)
+        for step in made:
+            for pr in step.port_ranges:
+                self.pending.pop((step.security_group_id, PortRange(*pr)), None)
+                self.added.add((step.security_group_id, PortRange(*pr)))
+            self.made(render_action(step, False))
+        if failure is not None:
+            step, err, _count = failure
+            note = (
+                "the list did not show this add after a first attempt whose outcome was unknown, and a second "
+                "attempt failed too; it may have been applied all the same: run again"
             )
-    confirmed = {p.pair for p in applied.to_confirm}
-    missing = sorted(pairs_after_plan(current, plan) - listed - confirmed)
-    if not missing:
-        return []
-    return [
-        "After the writes, the list of {} does not show: {} (the API may be slow to show new "
-        "authorizations, or another change ran at the same time).".format(
-            gateway_id, ", ".join(f"{g} {pr}" for g, pr in missing)
-        )
-    ]
+            raise WriteFailed(
+                err, _add_doing(self.gateway_id, step), self.actions, f"{note}; {self.applied_note(other=True)}"
+            )
+        return bool(made)
+
+    def not_visible(self, records: Sequence[Dict[str, Any]]) -> List[str]:
+        listed = record_pairs(records)
+        listed_ids = {record.get("rule_id") for record in records}
+        missing = sorted((self.added | set(self.pending)) - listed)
+        lingering = sorted(self.deleted & listed_ids)
+        notes = []
+        if missing:
+            notes.append(f"added but not listed yet: {_pairs_text(missing)}")
+        if lingering:
+            notes.append(f"deleted but still listed: {', '.join(lingering)}")
+        return notes
+
+    def applied_note(self, other: bool = False) -> str:
+        return f"{len(self.actions)}{' other' if other else ''} write(s) were applied (see actions)"
+
+
+def settle_writes(
+    session: Any,
+    gateway_id: str,
+    applied: AppliedPlan,
+    wait_timeout: float,
+    max_concurrent_writes: int,
+    on_action_done: Callable[[Dict[str, Any]], None],
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]], List[str]]:
+    """List the authorizations until they show the writes; (the last list, the actions made, warnings).
+
+    Every add made must be listed, every deleted rule id gone. An unsettled add (refused as a conflict,
+    or ambiguous) is settled by the list: listed, it is done (by this run only if it was ambiguous);
+    not listed, its missing ranges are added once more, and never a range the list already shows.
+    The list is read again with backoff (FIRST_WAIT doubling to MAX_WAIT) until wait_timeout seconds
+    have passed; then WriteFailed names what is not visible yet. wait_timeout 0 reads once and only warns.
+    """
+    settler = _Settler(session, gateway_id, applied, max_concurrent_writes, on_action_done)
+    deadline = clock() + wait_timeout
+    delay = FIRST_WAIT
+    while True:
+        records = settler.read()
+        listed = record_pairs(records)
+        settler.settle_listed(listed)
+        readded = settler.readd_missing(listed)
+        notes = settler.not_visible(records)
+        if not notes and not readded:
+            return records, settler.actions, []
+        if wait_timeout <= 0:
+            return (
+                records,
+                settler.actions,
+                [
+                    f"After the writes, the list of {gateway_id} shows not yet: "
+                    + "; ".join(notes)
+                    + " (wait_timeout=0: not waiting)."
+                ],
+            )
+        remaining = deadline - clock()
+        if remaining <= 0:
+            break
+        sleep(min(delay, remaining))
+        delay = min(delay * 2, MAX_WAIT)
+    err = ApiError(
+        "ListGatewayAuthorizedSecurityGroupRules",
+        code=NOT_VISIBLE,
+        message=f"after {wait_timeout:g} s the list does not show every write: " + "; ".join(notes),
+    )
+    hint = (
+        f"{settler.applied_note()}, not yet visible. Run again: a re-run reads the list and writes only what it "
+        "still lacks (nothing is added twice); raise wait_timeout if the API is often this slow."
+    )
+    raise WriteFailed(err, f"wait until the list of {gateway_id} shows the writes", settler.actions, hint)

@@ -17,6 +17,7 @@ description:
     inbound rule.
   - The module reads the gateway's authorizations once, plans the writes, applies them, and reads the list once more
     after writing (the API does not return the id of a new authorization). A run with nothing to do makes no write.
+    If that list does not show the writes yet, it is read again until it does, within O(wait_timeout).
   - Writes are ordered so that access never drops for ranges that stay. First it adds all missing ranges, with one
     call per security group carrying all of that group's ranges. Only after every add succeeded does it remove what
     must go. Last it adds back ranges that must stay but belonged to a removed multi-range authorization.
@@ -27,6 +28,9 @@ description:
     V(start/end) (ports 1 to 65535, start not greater than end). With O(state=present), duplicates are removed and
     overlapping ranges are merged into their union (V(80/9000) and V(8080) give V(80/9000)). Ranges that only touch
     (V(80/80) and V(81/81)) stay separate. With O(state=absent), ranges are matched exactly and are not merged.'
+  - 'Quote port ranges: C(port_ranges: ["22/22", "443"]). YAML 1.1 reads some bare values as other numbers:
+    C(22:22) is 1342 (base 60), C(0443) is 291 and C(010) is 8 (octal). The module cannot tell once YAML has parsed
+    them, so write every port range as a string.'
   - The module converges the security groups it is given. To find the groups behind ACK clusters, node pools, ECS
     instances or tags (the vendor's step 1), use M(alibabacloud.apig.backend_sg_info) first; the
     C(alibabacloud.apig.backend_access) role composes the two, building O(rules) from discovery's result.
@@ -50,6 +54,8 @@ options:
   port_ranges:
     description:
       - The port ranges of O(security_group_id). See the description above for the accepted forms.
+      - 'Quote every range (C(["8080", "80/9000"])): YAML 1.1 reads bare C(22:22) as 1342, C(0443) as 291 and C(010)
+        as 8, and the module only sees the number.'
       - Required with O(state=present).
       - With O(state=absent), the ranges to revoke. When omitted or empty, every authorized range of the group is
         revoked.
@@ -149,6 +155,16 @@ options:
       - In check mode, authorizations that would be created are not checked.
     type: bool
     default: false
+  wait_timeout:
+    description:
+      - After writing, how many seconds to wait at most until the gateway's list shows every write (every add listed,
+        every removed authorization gone). The list is read again with backoff (0.5 s doubling to 8 s).
+      - A list that keeps up costs no read beyond the one after the writes. Success is reported only once the list
+        shows the writes. If the time runs out, the task fails and names the writes not visible yet. A re-run
+        settles them without adding anything twice.
+      - V(0) does not wait. The list after the writes is read once, and what it does not show yet is only a warning.
+    type: int
+    default: 60
 notes:
   - The API does not return the ID of a new authorization, so the module lists the authorizations again after
     writing. RV(authorizations) is that list.
@@ -156,9 +172,18 @@ notes:
     fails and reports the actions already applied in RV(actions). Removals only run after every add succeeded. The one
     exception to "no new writes" keeps access from dropping. If a removal fails after a multi-range authorization was
     removed, the ranges of it that must stay are still added back. Running the task again converges.
-  - Two runs on the same gateway at the same time are safe. An add that the API refuses because the authorization
-    already exists is not an error if the authorization is listed afterwards. A removal of an authorization that is
-    already gone counts as done.
+  - Two runs on the same gateway at the same time are safe. Duplicates are decided by the list, not by error codes.
+    An add refused as a conflict, or whose outcome is unknown (a timeout, a dropped connection), is settled by the
+    list read after the writes. What the list shows is done, and only what it lacks is added again, once. An add
+    that another run made is not reported as a change. A removal answered "rule not found" counts as done. Any
+    other 404 (such as an API-not-found) fails the task.
+  - If the list shows one group and range twice (an API that accepts duplicate adds), no third is added. The
+    duplicate is reported in RV(findings), and the extra record is deleted without cascade, so the inbound rule
+    it shares with the one that stays is kept.
+  - A cascading delete never breaks another authorization. An authorization that shares its inbound rule with one
+    that stays is deleted without cascade. After a cascading delete, the authorizations left in that group are
+    checked through ECS, and an inbound rule the delete removed but another still needs is reported in
+    RV(findings).
   - The module never revokes an authorization to make room for another. If the backend group's rule quota is
     reached, the task fails and names the ranges of that group that it does not list.
   - The API does not document whether it lists an authorization that carries several ranges as one item or as one
@@ -195,7 +220,7 @@ EXAMPLES = r"""
     gateway_id: gw-cq7l5s5lhtgi6qasrdc0
     security_group_id: sg-bp1addvx0lt0kyv3rrpi
     port_ranges:
-      - 8080
+      - "8080"
     description: orders service
     region: cn-hangzhou
 
@@ -204,7 +229,7 @@ EXAMPLES = r"""
     gateway_id: gw-cq7l5s5lhtgi6qasrdc0
     rules:
       - security_group_id: sg-bp1addvx0lt0kyv3rrpi
-        port_ranges: [8080, 8443]
+        port_ranges: ["8080", "8443"]
       - security_group_id: sg-bp16jb1rst8x5t9s1wqk
         port_ranges: ["80/9000"]
         description: legacy ECS services
@@ -215,7 +240,7 @@ EXAMPLES = r"""
     gateway_id: gw-cq7l5s5lhtgi6qasrdc0
     rules:
       - security_group_id: sg-bp1addvx0lt0kyv3rrpi
-        port_ranges: [8080]
+        port_ranges: ["8080"]
     purge_port_ranges: true
     purge_security_groups: true
 
@@ -223,7 +248,7 @@ EXAMPLES = r"""
   alibabacloud.apig.gateway_sg_authorization:
     gateway_id: gw-cq7l5s5lhtgi6qasrdc0
     security_group_id: sg-bp1addvx0lt0kyv3rrpi
-    port_ranges: [8443]
+    port_ranges: ["8443"]
     state: absent
 
 - name: Revoke every range of a group but keep its inbound rules
@@ -328,7 +353,10 @@ findings:
   description:
     - One entry per authorization whose inbound rule is missing (code C(AUTHORIZATION_NOT_EFFECTIVE)), with a
       message and the ids concerned. Each is also shown as a warning.
-  returned: when O(verify_backend_rules=true)
+    - Also, whatever O(verify_backend_rules) says, C(DUPLICATE_AUTHORIZATION) for a group and range listed under
+      several rule ids, and C(INBOUND_RULE_REMOVED_BY_CASCADE) for an authorization whose inbound rule a cascading
+      delete of this run removed.
+  returned: when O(verify_backend_rules=true), or when there is a finding
   type: list
   elements: dict
   sample:
@@ -436,6 +464,7 @@ ARGUMENT_SPEC = dict(
     max_concurrent_writes=dict(type="int", default=4),
     verify_backend_rules=dict(type="bool", default=False),
     **FINDINGS_ARGUMENT_SPEC,
+    wait_timeout=dict(type="int", default=60),
 )
 
 MUTUALLY_EXCLUSIVE = [("rules", "security_group_id"), ("rules", "port_ranges"), ("rules", "description")]

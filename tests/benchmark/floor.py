@@ -222,8 +222,21 @@ class Floor:
         parallel(add, adds, WRITERS)
         parallel(delete, deletes, WRITERS)
         if adds or deletes:
-            current = self.authorizations()
+            current = self.wait_until_listed({(g, r) for g, ranges in adds for r in ranges}, set(deletes))
         return current, len(adds), len(deletes)
+
+    def wait_until_listed(self, added, deleted, budget=60.0):
+        """List until every add shows and every deleted rule is gone (as the module does): one list if it keeps up."""
+        deadline, delay = time.monotonic() + budget, 0.5
+        while True:
+            current = self.authorizations()
+            listed = {(g, r) for _rule, g, r, _source in current}
+            if added <= listed and not deleted & {rule for rule, _g, _r, _source in current}:
+                return current
+            if time.monotonic() >= deadline:
+                raise SystemExit(f"the list does not show the writes after {budget:.0f} s")
+            time.sleep(min(delay, max(deadline - time.monotonic(), 0)))
+            delay = min(delay * 2, 8.0)
 
     def verify(self, current):
         """One ingress read per authorized group; count the authorizations without their inbound rule."""

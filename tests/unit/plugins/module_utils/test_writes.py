@@ -49,3 +49,62 @@ def test_only_the_ranges_of_rules_actually_deleted_are_added_back() -> None:
     deleted = [{"action": "delete", "security_group_id": "sg-1", "port_ranges": ["80/80", "443/443"]}]
     assert _readds_for(readds, deleted) == [AddRanges("sg-1", (PortRange(80, 80),))]
     assert _readds_for(readds, []) == []
+
+
+def test_a_delete_whose_rule_another_staying_authorization_shares_does_not_cascade() -> None:
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import shared_rule_ids
+
+    current = [auth("r1", "sg-1", 80), auth("r2", "sg-1", 80), auth("r3", "sg-1", 443)]
+    plan = plan_authorizations(current, [DesiredGroup("sg-1", (PortRange(80, 80),))], purge_port_ranges=True)
+    # r2 is r1's duplicate (deleted, its rule shared with r1 that stays); r3 is purged alone.
+    assert sorted(step.rule_id for step in plan.deletes) == ["r2", "r3"]
+    shared = shared_rule_ids(current, plan)
+    assert shared == frozenset({"r2"})
+    cascades = {a["rule_id"]: a["cascading_delete"] for a in planned_actions(plan, True, shared) if "rule_id" in a}
+    assert cascades == {"r2": False, "r3": True}
+    # Both holders deleted: nothing stays that needs the rule, so both cascade.
+    both = plan_authorizations(current, [DesiredGroup("sg-1", (PortRange(80, 80),))], state="absent")
+    assert shared_rule_ids(current, both) == frozenset()
+
+
+def test_rule_quota_errors_come_from_the_code_table() -> None:
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import is_rule_quota_error
+
+    assert is_rule_quota_error(ApiError("Add", code="AuthorizationLimitExceed", status=403))
+    assert not is_rule_quota_error(ApiError("Add", code="Throttling.User", status=400))
+    assert not is_rule_quota_error(ApiError("Add", code="QuotaThrottlingExceed", status=400))
+
+
+def test_duplicates_and_cascade_removals_are_findings() -> None:
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._records import duplicate_findings
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascade_findings
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascaded_groups
+
+    records = [
+        {"rule_id": "r2", "security_group_id": "sg-1", "port_range": "80/80"},
+        {"rule_id": "r1", "security_group_id": "sg-1", "port_range": "80/80"},
+        {"rule_id": "r3", "security_group_id": "sg-1", "port_range": "443/443"},
+    ]
+    (finding,) = duplicate_findings(records)
+    assert finding["code"] == "DUPLICATE_AUTHORIZATION" and finding["ids"]["rule_ids"] == ["r1", "r2"]
+    actions = [
+        {"action": "delete", "rule_id": "r9", "security_group_id": "sg-1", "cascading_delete": True},
+        {"action": "delete", "rule_id": "r8", "security_group_id": "sg-2", "cascading_delete": False},
+    ]
+    assert cascaded_groups(actions) == ["sg-1"]
+    verified = [dict(records[2], effective=False), {"rule_id": "r4", "security_group_id": "sg-2", "effective": False}]
+    (lost,) = cascade_findings(verified, actions)
+    assert lost["code"] == "INBOUND_RULE_REMOVED_BY_CASCADE" and lost["ids"]["deleted_rule_ids"] == ["r9"]
+
+
+def test_wait_timeout_is_checked_before_any_call() -> None:
+    import pytest
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._converge import wait_timeout_option
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+
+    assert wait_timeout_option({"wait_timeout": 0}) == 0.0
+    assert wait_timeout_option({}) == 60.0
+    for bad in (-1, 3601):
+        with pytest.raises(OptionError, match="wait_timeout"):
+            wait_timeout_option({"wait_timeout": bad})
