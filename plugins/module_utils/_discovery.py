@@ -20,6 +20,7 @@ from typing import Sequence
 from typing import Set
 from typing import Tuple
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _cs
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _ecs
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import ClusterObservation
@@ -130,7 +131,16 @@ def run_backend_sg_info(module: Any) -> Dict[str, Any]:
     vpc_id = params["vpc_id"]
     if vpc_id is not None:
         check_id("vpc_id", vpc_id, "vpc")
+    gateway_id = params["gateway_id"]
+    if gateway_id is not None:
+        check_id("gateway_id", gateway_id, "gateway")
     sources = parse_sources(params)
+    gateway = None
+    if gateway_id is not None:
+        # The backends must be in the gateway's VPC; the converge's pre-check takes the gateway from here.
+        found = _apig.get_gateway(module.session, gateway_id)
+        gateway = {key: found[key] for key in ("gateway_id", "name", "vpc_id", "security_group")}
+        vpc_id = vpc_id or gateway["vpc_id"]
     result = discover(
         module.session,
         sources,
@@ -138,6 +148,8 @@ def run_backend_sg_info(module: Any) -> Dict[str, Any]:
         inspect_nodes=params["inspect_nodes"],
         with_sources=params["sources"] is not None,
     )
+    if gateway is not None:
+        result["gateway"] = gateway
     module.warn_findings(result["findings"])
     if not params["return_instances"]:
         del result["instances"]

@@ -58,7 +58,8 @@ def render_action(step: Any, cascading_delete: bool) -> Dict[str, Any]:
     if isinstance(step, AddRanges):
         action["description"] = step.description
     else:
-        action["cascading_delete"] = bool(cascading_delete)
+        # A repair's delete never cascades: the inbound rule is already missing.
+        action["cascading_delete"] = bool(cascading_delete) and not step.repair
     return action
 
 
@@ -204,7 +205,8 @@ class _PlanWriter:
 
     def delete(self, step: DeleteRule) -> List[ConfirmPending]:
         try:
-            _apig.delete_security_group_rule(self.session, self.gateway_id, step.rule_id, self.cascading_delete)
+            cascade = self.cascading_delete and not step.repair
+            _apig.delete_security_group_rule(self.session, self.gateway_id, step.rule_id, cascade)
         except ApiError as err:
             if not is_not_found(err) or _is_gateway_not_found(err):
                 raise
