@@ -6,14 +6,15 @@
 
 1. read: every option is checked (_rules.parse_request, _precheck.parse_known_facts), then the
    gateway's authorizations are listed once;
-2. verify (verify_backend_rules): each listed group's inbound rules, one ECS read per group; the
-   authorizations whose rule is missing are given to the planner to repair (state=present);
+2. verify (verify_backend_rules, state=present): the inbound rules of each listed group that the
+   task declares, one ECS read per group; the authorizations whose rule is missing are given to
+   the planner to repair;
 3. plan: the planner's pure Plan, rendered as `actions` and the diff (the same in check mode);
 4. pre-check: every group the plan adds to is one the API accepts (_precheck), in check mode too;
 5. write: only when the plan changes something and not in check mode (_writes.execute_plan);
 6. re-read: the list once more after writing, since the API does not return a new rule's id;
    in check mode, the predicted list instead (_records.predict_records);
-7. verify again only the groups written (and any group the first read did not see): a no-op run
+7. verify: read again only the groups written, and the listed groups not read yet; a no-op run
    reads each group once.
 """
 
@@ -55,8 +56,12 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
     records = _apig.list_authorizations(module.session, request.gateway_id)
     current = to_planner_authorizations(records, module.warn)
     verifying = module.params["verify_backend_rules"]
-    ingress = ingress_by_group(module.session, [r.get("security_group_id") for r in records]) if verifying else {}
-    drifted = not_effective_pairs(records, ingress) if request.state == "present" else set()
+    # Only the listed ranges of the groups the task declares can be repaired: read those groups now.
+    repairable = {g.security_group_id for g in request.groups} if verifying and request.state == "present" else ()
+    ingress = ingress_by_group(
+        module.session, [r["security_group_id"] for r in records if r.get("security_group_id") in repairable]
+    )
+    drifted = not_effective_pairs([r for r in records if r.get("security_group_id") in ingress], ingress)
     plan = plan_authorizations(
         current, request.groups, request.state, request.purge_port_ranges, request.purge_security_groups, drifted
     )
@@ -120,8 +125,8 @@ def verify(module: AlibabaCloudModule, records: List[Dict[str, Any]], ingress: D
     """`authorizations` with `effective`, and `findings`, each also warned.
 
     Reuses the list just read and the inbound rules read before planning: only the groups written
-    (not in check mode, where nothing was) and groups not read yet are read again, one ECS read
-    each. Predicted entries have no rule yet and are not checked.
+    (not in check mode, where nothing was) and the groups not read yet are read, one ECS read each.
+    Predicted entries have no rule yet and are not checked.
     """
     existing = [r for r in records if r.get("rule_id")]
     written = set() if module.check_mode else {step.security_group_id for step in plan.steps}

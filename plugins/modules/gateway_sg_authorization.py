@@ -141,7 +141,8 @@ options:
     description:
       - After converging, check through ECS that each backend group really holds the inbound rule that grants each
         authorization (one C(DescribeSecurityGroupAttribute) read per backend group; no second gateway list).
-      - The groups are read before planning, so that drift is repaired in the same run. With O(state=present), an
+      - The groups the task declares that the gateway already lists are read before planning, so that drift is
+        repaired in the same run. With O(state=present), an
         authorization of a listed range whose inbound rule was deleted out of band is removed without cascade (only
         the gateway's record; the backend group's other inbound rules stay) and added again, which restores the
         inbound rule. RV(repaired) lists them, the diff marks them C((inbound rule missing)) before, and the next
