@@ -2,19 +2,23 @@
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
-"""gateway_sg_authorization's runner: read, plan, write, re-read, verify.
+"""gateway_sg_authorization's runner: read, verify, plan, pre-check, write, re-read, verify the groups written.
 
-1. read: every option is checked (_rules.parse_request), then the gateway's authorizations are
-   listed once;
-2. plan: the planner's pure Plan, rendered as `actions` and the diff (the same in check mode);
-3. write: only when the plan changes something and not in check mode (_writes.execute_plan);
-4. wait until visible: the list after writing (the API does not return a new rule's id), read again
+1. read: every option is checked (_rules.parse_request, _precheck.parse_known_facts), then the
+   gateway's authorizations are listed once;
+2. verify (verify_backend_rules, state=present): the inbound rules of each listed group that the
+   task declares, one ECS read per group; the authorizations whose rule is missing are given to
+   the planner to repair;
+3. plan: the planner's pure Plan, rendered as `actions` and the diff (the same in check mode);
+4. pre-check: every group the plan adds to is one the API accepts (_precheck), in check mode too;
+5. write: only when the plan changes something and not in check mode (_writes.execute_plan);
+6. wait until visible: the list after writing (the API does not return a new rule's id), read again
    with backoff within wait_timeout until it shows every add and no deleted rule
    (_writes.settle_writes); in check mode, the predicted list instead (_records.predict_records);
-5. verify (verify_backend_rules): the backend groups' inbound rules, one ECS read per group, on
-   the list just read; without it, only the groups where a cascading delete ran are read, to report
-   an inbound rule that the delete removed but another authorization still needs. The same list
-   shows duplicates (one group and range twice): reported as findings.
+   the same list shows duplicates (one group and range twice), reported as findings;
+7. verify: read again only the groups written, and the listed groups not read yet (a no-op run
+   reads each group once); without verify_backend_rules, only the groups where a cascading delete
+   ran, to report an inbound rule that the delete removed but another authorization still needs.
 """
 
 from __future__ import annotations
@@ -24,24 +28,31 @@ from typing import Callable
 from typing import Dict
 from typing import FrozenSet
 from typing import List
+from typing import Optional
+from typing import Set
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_diff
+from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import parse_known_facts
+from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import precheck_targets
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import duplicate_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import predict_records
+from ansible_collections.alibabacloud.apig.plugins.module_utils._records import record_port_range
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import to_planner_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import AuthorizationRequest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import parse_request
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascade_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascaded_groups
+from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import check_authorizations
+from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import ingress_by_group
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import managed_group_reader
-from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import verify_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import WriteFailed
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import execute_plan
@@ -66,33 +77,65 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
     module.partial_result.update(changed=False, actions=[])
     request = parse_request(module.params)
     wait_timeout = wait_timeout_option(module.params)
+    known = parse_known_facts(module.params, request.gateway_id)
     records = _apig.list_authorizations(module.session, request.gateway_id)
     current = to_planner_authorizations(records, module.warn)
-    plan = plan_authorizations(
-        current, request.groups, request.state, request.purge_port_ranges, request.purge_security_groups
+    verifying = module.params["verify_backend_rules"]
+    fallback = source_fallback(module, records, known) if verifying else None
+    # Only the listed ranges of the groups the task declares can be repaired: read those groups now.
+    repairable = {g.security_group_id for g in request.groups} if verifying and request.state == "present" else ()
+    ingress = ingress_by_group(
+        module.session, [r["security_group_id"] for r in records if r.get("security_group_id") in repairable]
     )
+    drifted = not_effective_pairs([r for r in records if r.get("security_group_id") in ingress], ingress, fallback)
+    plan = plan_authorizations(
+        current, request.groups, request.state, request.purge_port_ranges, request.purge_security_groups, drifted
+    )
+    field = "security_group_id" if module.params.get("rules") is None else "rules"
+    precheck_targets(module.session, plan, request.gateway_id, known, field)
     shared = shared_rule_ids(current, plan)
     result: Dict[str, Any] = dict(changed=plan.changed, actions=planned_actions(plan, request.cascading_delete, shared))
+    result["repaired"] = [dict(security_group_id=group, port_range=str(pr)) for group, pr in plan.repairs]
     if module.diff_mode:
         result["diff"] = dict(
-            plan_diff(current, plan), before_header=request.gateway_id, after_header=request.gateway_id
+            plan_diff(current, plan, drifted), before_header=request.gateway_id, after_header=request.gateway_id
         )
     if not plan.changed:
         result["authorizations"] = records
     elif module.check_mode:
         result["authorizations"] = predict_records(records, plan)
     else:
-        written = write_and_reread(module, request, current, plan, shared, wait_timeout)
-        result.update(written)
+        result.update(write_and_reread(module, request, current, plan, shared, wait_timeout))
     findings = duplicate_findings(result["authorizations"])
     for finding in findings:
         module.warn(finding["message"])
     written = [] if module.check_mode or not plan.changed else result["actions"]
-    if module.params["verify_backend_rules"] or cascaded_groups(written):
-        findings += after_writes_step(len(written), lambda: verify(module, result, written))
-    if findings or module.params["verify_backend_rules"]:
+    if verifying or cascaded_groups(written):
+        findings += after_writes_step(len(written), lambda: verify(module, result, ingress, written, fallback))
+    if findings or verifying:
         result["findings"] = findings + result.pop("findings", [])
     return result
+
+
+def source_fallback(module: AlibabaCloudModule, records: List[Dict[str, Any]], known: Any) -> Optional[str]:
+    """The gateway's managed group, for list items whose sourceSecurityGroupId is empty: None when none is.
+
+    From the `gateway` option when the role passed it on, else one GetGateway.
+    """
+    if all(r.get("source_security_group_id") for r in records):
+        return None
+    if known.gateway is not None and known.gateway.security_group_id:
+        return known.gateway.security_group_id
+    return managed_group_reader(module.session, module.params["gateway_id"])()
+
+
+def not_effective_pairs(
+    records: List[Dict[str, Any]], ingress: Dict[Any, Any], fallback: Optional[str] = None
+) -> Set[Pair]:
+    """The readable (group, range) pairs of the listed authorizations whose inbound rule is missing."""
+    checked, _findings = check_authorizations([r for r in records if r.get("rule_id")], ingress, fallback)
+    pairs = ((r.get("security_group_id"), record_port_range(r)) for r in checked if not r["effective"])
+    return {(group, port_range) for group, port_range in pairs if port_range is not None}
 
 
 def write_and_reread(
@@ -149,25 +192,31 @@ def after_writes_step(applied: int, step: Callable[[], List[Dict[str, Any]]]) ->
         raise
 
 
-def verify(module: AlibabaCloudModule, result: Dict[str, Any], written: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+def verify(
+    module: AlibabaCloudModule,
+    result: Dict[str, Any],
+    ingress: Dict[Any, Any],
+    written: List[Dict[str, Any]],
+    fallback: Optional[str],
+) -> List[Dict[str, Any]]:
     """Verification of the list just read (ECS reads only); adds `effective` when verify_backend_rules; the findings.
 
-    Without verify_backend_rules, only the authorizations left in groups where a cascading delete ran are
-    checked: a delete must not have removed an inbound rule that another authorization still needs.
-    Predicted entries have no rule yet. Each finding is warned as soon as its group is read.
+    Reuses the inbound rules read before planning: only the groups written and the groups not read yet are
+    read, one ECS read each. Without verify_backend_rules, only the authorizations left in groups where a
+    cascading delete ran are checked: a delete must not have removed an inbound rule that another authorization
+    still needs. Predicted entries have no rule yet. Each finding is also warned.
     """
     records = result["authorizations"]
     full = module.params["verify_backend_rules"]
     touched = cascaded_groups(written)
     existing = [r for r in records if r.get("rule_id") and (full or r.get("security_group_id") in touched)]
-    verified, findings = verify_authorizations(
-        module.session,
-        existing,
-        on_finding=(lambda finding: module.warn(finding["message"])) if full else None,
-        managed_group=managed_group_reader(module.session, module.params["gateway_id"]),
-    )
+    written_groups = {action["security_group_id"] for action in written}
+    stale = {r.get("security_group_id") for r in existing}
+    stale = {group for group in stale if group in written_groups or group not in ingress}
+    ingress = {**ingress, **ingress_by_group(module.session, sorted(stale, key=lambda group: group or ""))}
+    verified, findings = check_authorizations(existing, ingress, fallback)
     removed = cascade_findings(verified, written)
-    for finding in removed:
+    for finding in findings + removed:
         module.warn(finding["message"])
     if full:
         result["authorizations"] = verified + [r for r in records if not r.get("rule_id")]

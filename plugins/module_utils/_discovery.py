@@ -104,7 +104,7 @@ def _wanted_instance_ids(
 
 
 def _read_services(
-    session: Any, sources: Sequence[Source], gateway_id: Optional[str]
+    session: Any, sources: Sequence[Source], gateway: Optional[Dict[str, Any]]
 ) -> Tuple[Tuple[Dict[str, Any], ...], Tuple[Dict[str, Any], ...]]:
     """The gateway's services and their endpoints' groups, when a source names gateway_services.
 
@@ -113,7 +113,7 @@ def _read_services(
     """
     if not any(s.gateway_services for s in sources):
         return (), ()
-    gateway = _apig.get_gateway(session, gateway_id)
+    gateway_id = gateway["gateway_id"]
     cluster_ids = sorted({s.cluster_id for s in sources if s.cluster_id})
     services, findings, _lookup = gateway_services_report(session, gateway, (), cluster_ids, check_ports=False)
     for source in sources:
@@ -134,7 +134,7 @@ def discover(
     vpc_id: Optional[str] = None,
     inspect_nodes: bool = True,
     with_sources: bool = False,
-    gateway_id: Optional[str] = None,
+    gateway: Optional[Dict[str, Any]] = None,
 ) -> Dict[str, Any]:
     """Read what the sources need (each thing once for all of them), then build the result.
 
@@ -143,9 +143,9 @@ def discover(
     set its DescribeInstances pages; ceil(ids/100) DescribeInstances for every instance id of every
     source and node together (minus those a tag look-up already returned); ceil(groups/100)
     DescribeSecurityGroups for every group found; for gateway_services, the gateway, its services and
-    the ENIs of their endpoints (_services).
+    the ENIs of their endpoints (_services); `gateway` is GetGateway's, read by the caller.
     """
-    services, service_findings = _read_services(session, sources, gateway_id)
+    services, service_findings = _read_services(session, sources, gateway)
     clusters, tag_matches, instances = _read_clusters_and_tags(session, sources, inspect_nodes)
     wanted_ids = _wanted_instance_ids(sources, clusters, inspect_nodes) - set(instances)
     if wanted_ids:
@@ -170,20 +170,25 @@ def run_backend_sg_info(module: Any) -> Dict[str, Any]:
     vpc_id = params["vpc_id"]
     if vpc_id is not None:
         check_id("vpc_id", vpc_id, "vpc")
-    sources = parse_sources(params)
-    gateway_id = params.get("gateway_id")
+    gateway_id = params["gateway_id"]
     if gateway_id is not None:
         check_id("gateway_id", gateway_id, "gateway")
-    elif any(s.gateway_services for s in sources):
+    sources = parse_sources(params)
+    if gateway_id is None and any(s.gateway_services for s in sources):
         raise OptionError("gateway_id", None, "is required by a gateway_services source (the gateway whose services)")
+    # One GetGateway: the backends must be in the gateway's VPC, gateway_services reads its services, and the
+    # converge's pre-check takes the gateway from this result.
+    gateway = _apig.get_gateway(module.session, gateway_id) if gateway_id is not None else None
     result = discover(
         module.session,
         sources,
-        vpc_id=vpc_id,
+        vpc_id=vpc_id or (gateway or {}).get("vpc_id"),
         inspect_nodes=params["inspect_nodes"],
         with_sources=params["sources"] is not None,
-        gateway_id=gateway_id,
+        gateway=gateway,
     )
+    if gateway is not None:
+        result["gateway"] = {key: gateway[key] for key in ("gateway_id", "name", "vpc_id", "security_group")}
     module.warn_findings(result["findings"])
     if not params["return_instances"]:
         del result["instances"]

@@ -21,6 +21,13 @@ States and purge scope (resource-module terms in brackets):
   * A group given twice gets the union of its ranges (overlaps merged for present, as
     _port_ranges.normalize_port_ranges does) and the first description given.
 
+Repair (present only): a desired pair that the gateway lists but whose inbound rule is missing
+from the backend group (``not_effective``, what verification reports) is deleted whole, without
+cascade (``DeleteRule.repair``: the rule to cascade is gone already, and other inbound rules are
+kept), and added again as a re-add, keeping its description. Only the rules that hold such a pair
+are touched: healthy groups never are. ``Plan.repairs`` lists the pairs repaired. Pairs that are
+not desired (or that purge removes anyway) are never repaired.
+
 Order of the writes, so that access never drops for ranges that stay:
   1. ``adds``: one AddRanges per group, carrying all of its missing ranges;
   2. ``deletes``: one DeleteRule per rule id, only after every add succeeded;
@@ -74,17 +81,22 @@ class AddRanges(NamedTuple):
 
 
 class DeleteRule(NamedTuple):
-    """One DeleteGatewaySecurityGroupRule call; ``port_ranges`` are all the ranges the rule carries."""
+    """One DeleteGatewaySecurityGroupRule call; ``port_ranges`` are all the ranges the rule carries.
+
+    ``repair``: deleted only to be added again (a repair), so never with cascade.
+    """
 
     rule_id: str
     security_group_id: str
     port_ranges: tuple
+    repair: bool = False
 
 
 class Plan(NamedTuple):
     adds: tuple = ()
     deletes: tuple = ()
     readds: tuple = ()
+    repairs: tuple = ()  # the (group, range) pairs deleted and added again, sorted
 
     @property
     def changed(self) -> bool:
@@ -146,12 +158,17 @@ def plan_authorizations(
     state: str = "present",
     purge_port_ranges: bool = False,
     purge_security_groups: bool = False,
+    not_effective: Iterable[Pair] = (),
 ) -> Plan:
-    """Current authorizations + desired groups -> the ordered Plan (see the module docstring)."""
+    """Current authorizations + desired groups -> the ordered Plan (see the module docstring).
+
+    not_effective: the (group, range) pairs whose inbound rule is missing, to repair.
+    """
     if state not in STATES:
         raise ValueError(f"state must be one of {', '.join(STATES)}, got {state!r}")
-    if state == "absent" and (purge_port_ranges or purge_security_groups):
-        raise ValueError("purge_port_ranges and purge_security_groups cannot be used with state=absent")
+    not_effective = {(group, PortRange(*port_range)) for group, port_range in not_effective}
+    if state == "absent" and (purge_port_ranges or purge_security_groups or not_effective):
+        raise ValueError("purge_port_ranges, purge_security_groups and repairs cannot be used with state=absent")
 
     rules = _index_rules(current)
     holders = _holders(rules)
@@ -170,8 +187,12 @@ def plan_authorizations(
         removed = _purged_pairs(wanted, desired_pairs, holders, purge_port_ranges, purge_security_groups)
 
     deleted: Set[str] = {rule_id for pair in removed for rule_id in holders[pair]}
+    repairs: Set[Pair] = set()
     if state == "present":
         _delete_duplicates(desired_pairs, holders, deleted)
+        repairs = not_effective & desired_pairs & set(holders)
+    repair_only = {rule_id for pair in repairs for rule_id in holders[pair]} - deleted
+    deleted |= repair_only
 
     target = set(holders) - removed
     if state == "present":
@@ -182,7 +203,9 @@ def plan_authorizations(
     adds = _add_steps((pair, wanted[pair[0]][1]) for pair in missing if pair not in holders)
     # Ranges lost with a deleted multi-range rule keep the description they had.
     readds = _add_steps((pair, rules[holders[pair][0]].description) for pair in missing if pair in holders)
-    return Plan(adds=adds, deletes=_delete_steps(rules, deleted), readds=readds)
+    return Plan(
+        adds=adds, deletes=_delete_steps(rules, deleted, repair_only), readds=readds, repairs=tuple(sorted(repairs))
+    )
 
 
 def _holders(rules: Dict[str, _Rule]) -> Dict[Pair, List[str]]:
@@ -225,10 +248,15 @@ def _purged_pairs(
     return removed
 
 
-def _delete_steps(rules: Dict[str, _Rule], deleted: Set[str]) -> tuple:
+def _delete_steps(rules: Dict[str, _Rule], deleted: Set[str], repair_only: Set[str]) -> tuple:
     """One DeleteRule per deleted rule id, with every range it carries, sorted by group then rule id."""
     steps = (
-        DeleteRule(rule_id, rules[rule_id].security_group_id, tuple(sorted(pr for _group, pr in rules[rule_id].pairs)))
+        DeleteRule(
+            rule_id,
+            rules[rule_id].security_group_id,
+            tuple(sorted(pr for _group, pr in rules[rule_id].pairs)),
+            repair=rule_id in repair_only,
+        )
         for rule_id in deleted
     )
     return tuple(sorted(steps, key=lambda step: (step.security_group_id, step.rule_id)))
@@ -292,7 +320,24 @@ def current_pairs(current: Iterable[Authorization]) -> Set[Pair]:
     return {(auth.security_group_id, PortRange(*auth.port_range)) for auth in current}
 
 
-def plan_diff(current: Iterable[Authorization], plan: Plan) -> Dict[str, str]:
-    """Ansible's diff (before/after) built from the plan itself, never from a second code path."""
+NOT_EFFECTIVE_MARK = "(inbound rule missing)"
+
+
+def plan_diff(current: Iterable[Authorization], plan: Plan, not_effective: Iterable[Pair] = ()) -> Dict[str, str]:
+    """Ansible's diff (before/after) built from the plan itself, never from a second code path.
+
+    A pair in not_effective is marked NOT_EFFECTIVE_MARK where its rule is listed: before, and after
+    too unless the plan deletes that rule (a repair shows as the mark going away).
+    """
     current = list(current)
-    return {"before": diff_lines(current_pairs(current)), "after": diff_lines(pairs_after_plan(current, plan))}
+    not_effective = {(group, PortRange(*port_range)) for group, port_range in not_effective}
+    deleted = {step.rule_id for step in plan.deletes}
+    still_marked = {
+        (a.security_group_id, PortRange(*a.port_range)) for a in current if a.rule_id not in deleted
+    } & not_effective
+
+    def marked(pairs: Set[Pair], marks: Set[Pair]) -> str:
+        return diff_lines((group, pr, NOT_EFFECTIVE_MARK if (group, pr) in marks else None) for group, pr in pairs)
+
+    before = marked(current_pairs(current), not_effective)
+    return {"before": before, "after": marked(pairs_after_plan(current, plan), still_marked)}

@@ -153,14 +153,20 @@ def check_record(
 
 
 def check_authorizations(
-    records: Sequence[Dict[str, Any]], permissions_by_group: Dict[str, Optional[List[Dict[str, Any]]]]
+    records: Sequence[Dict[str, Any]],
+    permissions_by_group: Dict[str, Optional[List[Dict[str, Any]]]],
+    fallback_source: Optional[str] = None,
 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """The pure step: records with `effective` added, and a finding per ineffective one.
 
-    permissions_by_group maps a group id to its ingress rules, or to None when the group does not exist.
+    permissions_by_group maps a group id to its ingress rules, or to None when the group does not exist;
+    fallback_source stands for an empty sourceSecurityGroupId (the gateway's managed group).
     """
     return _split(
-        [check_record(record, permissions_by_group.get(record.get("security_group_id"))) for record in records]
+        [
+            check_record(record, permissions_by_group.get(record.get("security_group_id")), fallback_source)
+            for record in records
+        ]
     )
 
 
@@ -170,6 +176,30 @@ Outcome = Tuple[Dict[str, Any], Optional[Dict[str, Any]]]
 def _split(outcomes: Sequence[Outcome]) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
     """(the checked records, the findings) of check_record's outcomes."""
     return [checked for checked, _finding in outcomes], [finding for _checked, finding in outcomes if finding]
+
+
+def group_ingress(session: Any, group_id: Any) -> Optional[List[Dict[str, Any]]]:
+    """One group's ingress rules (one ECS DescribeSecurityGroupAttribute, all pages), None if it does not exist."""
+    from ansible_collections.alibabacloud.apig.plugins.module_utils import _ecs
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
+
+    if not group_id:
+        return None
+    try:
+        return _ecs.describe_security_group_ingress(session, group_id)
+    except ApiError as err:
+        if not is_not_found(err):
+            raise
+    return None
+
+
+def ingress_by_group(session: Any, group_ids: Sequence[Any]) -> Dict[Any, Optional[List[Dict[str, Any]]]]:
+    """group_ingress of each group, read in parallel (bounded): check_authorizations' permissions_by_group."""
+    from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
+
+    ordered = sorted(set(group_ids), key=lambda group_id: group_id or "")
+    return dict(zip(ordered, bounded_map(lambda group_id: group_ingress(session, group_id), ordered)))
 
 
 def verify_authorizations(
@@ -186,9 +216,6 @@ def verify_authorizations(
     Each group is checked in the thread that read it, and on_finding (when given) gets each finding
     there, as soon as it is known. The result is in the order of records.
     """
-    from ansible_collections.alibabacloud.apig.plugins.module_utils import _ecs
-    from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
-    from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_not_found
     from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 
     fallback = None
@@ -199,13 +226,7 @@ def verify_authorizations(
         by_group.setdefault(record.get("security_group_id"), []).append(position)
 
     def verify_group(group_id: Any) -> List[Outcome]:
-        permissions = None
-        if group_id:
-            try:
-                permissions = _ecs.describe_security_group_ingress(session, group_id)
-            except ApiError as err:
-                if not is_not_found(err):
-                    raise
+        permissions = group_ingress(session, group_id)
         outcomes = [check_record(records[position], permissions, fallback) for position in by_group[group_id]]
         for _checked, finding in outcomes:
             if finding and on_finding:

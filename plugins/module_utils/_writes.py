@@ -89,7 +89,10 @@ def shared_rule_ids(current: Sequence[Authorization], plan: Plan) -> FrozenSet[s
 
 def step_cascade(step: Any, cascading_delete: bool, shared: FrozenSet[str]) -> bool:
     """Whether this delete cascades: cascading_delete, unless another authorization shares its rule."""
-    return bool(cascading_delete) and getattr(step, "rule_id", None) not in shared
+    # A repair's delete never cascades either: its inbound rule is already missing.
+    return (
+        bool(cascading_delete) and getattr(step, "rule_id", None) not in shared and not getattr(step, "repair", False)
+    )
 
 
 def planned_actions(plan: Plan, cascading_delete: bool, shared: FrozenSet[str] = frozenset()) -> List[Dict[str, Any]]:

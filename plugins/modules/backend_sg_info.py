@@ -164,6 +164,14 @@ options:
       - The VPC the backends must be in, usually the gateway's.
       - Instances and security groups in another VPC are left out of the result and reported as
         C(INSTANCE_IN_OTHER_VPC) and C(SECURITY_GROUP_IN_OTHER_VPC) findings.
+      - Defaults to the VPC of O(gateway_id) when that is given.
+    type: str
+  gateway_id:
+    description:
+      - The APIG gateway the backends are for, of the form C(gw-cq7l5s5lhtgi6qasrdc0). One C(GetGateway) call.
+      - Its VPC is then the default of O(vpc_id), and the gateway is returned in RV(gateway), which
+        M(alibabacloud.apig.gateway_sg_authorization) takes as its
+        O(alibabacloud.apig.gateway_sg_authorization#module:gateway) so that it does not read the gateway again.
     type: str
   inspect_nodes:
     description:
@@ -186,7 +194,7 @@ notes:
     cluster without node pools); with O(inspect_nodes), ceil(nodes/100) C(DescribeClusterNodes) per cluster
     (of the one selected node pool when that is all the sources ask for); one C(DescribeInstances) per tag set and
     page of 100; ceil(ids/100) C(DescribeInstances) for all instance ids and nodes together; ceil(groups/100)
-    C(DescribeSecurityGroups) for every group found.
+    C(DescribeSecurityGroups) for every group found; one C(GetGateway) with O(gateway_id).
   - The vendor recommends putting the gateway's rule on every security group of an instance that has several; all
     of them are returned.
 seealso:
@@ -407,6 +415,25 @@ findings:
       returned: always
       type: dict
       sample: {"instance_id": "i-bp67acfmxazb4pj", "nodepool_id": "np615c0e0966124216a0412e10afe0"}
+gateway:
+  description:
+    - The gateway of O(gateway_id), as C(GetGateway) describes it, for
+      O(alibabacloud.apig.gateway_sg_authorization#module:gateway).
+  returned: when O(gateway_id) is set
+  type: dict
+  contains:
+    gateway_id:
+      description: The gateway.
+      type: str
+      sample: gw-cq7l5s5lhtgi6qasrdc0
+    vpc_id:
+      description: The gateway's VPC, the default of O(vpc_id).
+      type: str
+      sample: vpc-bp1opxu1zkhn00gzv
+    security_group:
+      description: The gateway's managed security group (C(security_group_id), C(name)), which cannot be a backend.
+      type: dict
+      sample: {"security_group_id": "sg-bp1gatewaymanaged0001", "name": "apig-managed"}
 sources:
   description: One entry per O(sources) entry, in the same order.
   returned: when O(sources) is set

@@ -36,6 +36,12 @@ description:
     C(alibabacloud.apig.backend_access) role composes the two, building O(rules) from discovery's result.
   - Every option is validated before the first API call. A wrong value fails and names the option and the value, for
     example C(rules[1].port_ranges[0]).
+  - Before any write, and in check mode alike, every security group that the plan adds to is checked as the API
+    checks it. It must exist, be in the gateway's VPC, not be the gateway's own managed security group, and be of a
+    known type (normal or enterprise). A group that the API would refuse fails the task before the first write, in
+    check mode exactly as in a real run. The message names each such group and the reason, and both VPCs for a group
+    in another VPC. This costs one C(GetGateway) (unless O(gateway) is given) and one C(DescribeSecurityGroups) per
+    100 target groups that O(known_security_groups) does not describe. A plan that adds nothing reads nothing more.
 author:
   - alibabacloud.apig contributors (@alibabacloud)
 options:
@@ -150,9 +156,16 @@ options:
     description:
       - After converging, check through ECS that each backend group really holds the inbound rule that grants each
         authorization (one C(DescribeSecurityGroupAttribute) read per backend group; no second gateway list).
-      - An authorization whose inbound rule was deleted out of band gets RV(authorizations[].effective=false) and a
-        finding in RV(findings), also shown as a warning. Nothing is repaired.
-      - In check mode, authorizations that would be created are not checked.
+      - The groups the task declares that the gateway already lists are read before planning, so that drift is
+        repaired in the same run. With O(state=present), an
+        authorization of a listed range whose inbound rule was deleted out of band is removed without cascade (only
+        the gateway's record; the backend group's other inbound rules stay) and added again, which restores the
+        inbound rule. RV(repaired) lists them, the diff marks them C((inbound rule missing)) before, and the next
+        run is clean. Only the authorizations that hold such a range are touched, never a healthy group.
+      - Authorizations the task does not list (without purge) are not repaired. They get
+        RV(authorizations[].effective=false) and a finding in RV(findings), also shown as a warning.
+      - After writing, only the groups written are read again. A run with nothing to do reads each group once.
+      - In check mode, authorizations that would be created (and repairs) are not checked.
     type: bool
     default: false
   wait_timeout:
@@ -165,6 +178,22 @@ options:
       - V(0) does not wait. The list after the writes is read once, and what it does not show yet is only a warning.
     type: int
     default: 60
+  gateway:
+    description:
+      - The gateway as M(alibabacloud.apig.backend_sg_info) returns it
+        (RV(alibabacloud.apig.backend_sg_info#module:gateway)), read earlier in the same play. The pre-check then
+        takes the gateway's VPC and managed security group from it instead of reading C(GetGateway) again.
+      - Its C(gateway_id) must be O(gateway_id). The C(alibabacloud.apig.backend_access) role passes it.
+    type: dict
+  known_security_groups:
+    description:
+      - Security groups already read in the same play, as M(alibabacloud.apig.backend_sg_info) returns them
+        (RV(alibabacloud.apig.backend_sg_info#module:security_groups)), each with C(security_group_id), C(vpc_id) and
+        C(type). The pre-check does not read these again; groups not listed here are read with
+        C(DescribeSecurityGroups).
+      - The C(alibabacloud.apig.backend_access) role passes discovery's groups, so its pre-check reads nothing.
+    type: list
+    elements: dict
 notes:
   - The API does not return the ID of a new authorization, so the module lists the authorizations again after
     writing. RV(authorizations) is that list.
@@ -206,6 +235,9 @@ attributes:
     details:
       - Check mode plans with the same code as a real run. RV(actions), C(changed) and the diff are the same as a real
         run's, and RV(authorizations) is the predicted list.
+      - The pre-check of the target groups runs in check mode too. A group that the API would refuse fails the check
+        run as it fails the real run, and neither writes. With O(verify_backend_rules), check mode predicts the
+        repairs (RV(repaired)).
   diff_mode:
     support: full
     details:
@@ -366,6 +398,24 @@ findings:
         rule_id: gsgr-cq7l5s5lhtgi6qasrdc0
         security_group_id: sg-bp1addvx0lt0kyv3rrpi
         port_range: 8080/8080
+repaired:
+  description:
+    - The authorizations that were (in check mode, would be) repaired, because the gateway listed them but their
+      inbound rule was missing from the backend group. Each was removed without cascade and added again; its two
+      writes are in RV(actions). Empty without O(verify_backend_rules).
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - security_group_id: sg-bp1addvx0lt0kyv3rrpi
+      port_range: 8080/8080
+  contains:
+    security_group_id:
+      description: The backend security group.
+      type: str
+    port_range:
+      description: The repaired range, as V(start/end).
+      type: str
 actions:
   description:
     - The writes that were made, in the order they were made. In check mode, the writes that would be made. They are
@@ -409,7 +459,9 @@ actions:
       returned: when RV(actions[].action=delete)
       sample: gsgr-cq7l5s5lhtgi6qasrdc1
     cascading_delete:
-      description: Whether the backend group's inbound rules were deleted too (O(cascading_delete)).
+      description:
+        - Whether the backend group's inbound rules were deleted too (O(cascading_delete)).
+        - Always V(false) for the removal of a repair (see RV(repaired)).
       type: bool
       returned: when RV(actions[].action=delete)
       sample: true
@@ -465,6 +517,8 @@ ARGUMENT_SPEC = dict(
     verify_backend_rules=dict(type="bool", default=False),
     **FINDINGS_ARGUMENT_SPEC,
     wait_timeout=dict(type="int", default=60),
+    gateway=dict(type="dict"),
+    known_security_groups=dict(type="list", elements="dict"),
 )
 
 MUTUALLY_EXCLUSIVE = [("rules", "security_group_id"), ("rules", "port_ranges"), ("rules", "description")]

@@ -11,13 +11,16 @@ and ``purge``. Credentials, region and endpoints come from the environment the c
 ``_ECS``, ``_CS``).
 
 It makes the minimal calls for that work, with the collection's bounded parallelism (8 reads, 4 writes at once):
-per cluster one DescribeClusterNodePools and its DescribeClusterNodes pages (the first, then the
-rest in parallel); per tag set its DescribeInstances pages (token paging, one after the other);
-the node instances in DescribeInstances batches of 100 (in parallel); one DescribeSecurityGroups
-per 100 groups found; then one ListGatewayAuthorizedSecurityGroupRules; one AddGatewaySecurityGroupRule
-per group carrying all its missing ranges; one DeleteGatewaySecurityGroupRule per authorization to
-remove; one list after the writes (only if it wrote); and one DescribeSecurityGroupAttribute per
-authorized group to check the inbound rules (unless --no-verify). It prints one JSON line: what it did.
+one GetGateway (its VPC bounds the backends, and its managed group and VPC are what the pre-check of the target
+groups compares with the groups discovery read: no further read); per cluster one DescribeClusterNodePools and its
+DescribeClusterNodes pages (the first, then the rest in parallel); per tag set its DescribeInstances pages (token
+paging, one after the other); the node instances in DescribeInstances batches of 100 (in parallel); one
+DescribeSecurityGroups per 100 groups found; then one ListGatewayAuthorizedSecurityGroupRules; one
+AddGatewaySecurityGroupRule per group carrying all its missing ranges; one DeleteGatewaySecurityGroupRule per
+authorization to remove; one list after the writes (only if it wrote); and one DescribeSecurityGroupAttribute per
+authorized group to check the inbound rules (unless --no-verify): before planning for the desired groups
+already listed (a drifted authorization is repaired: deleted without cascade and added again), after the
+writes only for the groups written and those not read yet. It prints one JSON line: what it did.
 No retries, no input checks, no findings, no error handling: a floor, not a tool.
 """
 
@@ -188,6 +191,10 @@ class Floor:
 
     # --- the gateway ----------------------------------------------------------------------------
 
+    def gateway(self):
+        self.count()
+        return self.apig.get_gateway(self.spec["gateway_id"]).body.data
+
     def authorizations(self):
         self.count()
         gateway = self.spec["gateway_id"]
@@ -197,33 +204,38 @@ class Floor:
             (i.security_group_rule_id, i.security_group_id, i.port_range, i.source_security_group_id) for i in items
         ]
 
-    def converge(self, desired, current):
+    def converge(self, desired, current, drifted=()):
         gateway = self.spec["gateway_id"]
-        have = {(g, r) for _rule, g, r, _source in current}
+        drifted = set(drifted)
+        have = {(g, r) for _rule, g, r, _source in current if (g, r) not in drifted}
         adds = []
         for group in sorted(desired):
             missing = sorted(r for r in desired[group] if (group, r) not in have)
             if missing:
                 adds.append((group, missing))
-        deletes = []
+        deletes = [rule for rule, g, r, _source in current if (g, r) in drifted and r in desired.get(g, ())]
         if self.spec.get("purge"):
-            deletes = [rule for rule, g, r, _source in current if r not in desired.get(g, ())]
+            deletes += [rule for rule, g, r, _source in current if r not in desired.get(g, ())]
 
         def add(step):
             self.count()
             request = apig_models.AddGatewaySecurityGroupRuleRequest(security_group_id=step[0], port_ranges=step[1])
             self.apig.add_gateway_security_group_rule(gateway, request)
 
+        repairs = {rule for rule, g, r, _source in current if (g, r) in drifted}
+
         def delete(rule_id):
             self.count()
-            request = apig_models.DeleteGatewaySecurityGroupRuleRequest(cascading_delete=True)
+            request = apig_models.DeleteGatewaySecurityGroupRuleRequest(cascading_delete=rule_id not in repairs)
             self.apig.delete_gateway_security_group_rule(gateway, rule_id, request)
 
-        parallel(add, adds, WRITERS)
+        parallel(add, [a for a in adds if not any((a[0], r) in drifted for r in a[1])], WRITERS)
         parallel(delete, deletes, WRITERS)
+        parallel(add, [a for a in adds if any((a[0], r) in drifted for r in a[1])], WRITERS)  # a repair's add
+        written = {g for g, _ranges in adds} | {g for rule, g, _r, _s in current if rule in set(deletes)}
         if adds or deletes:
             current = self.wait_until_listed({(g, r) for g, ranges in adds for r in ranges}, set(deletes))
-        return current, len(adds), len(deletes)
+        return current, len(adds), len(deletes), written
 
     def wait_until_listed(self, added, deleted, budget=60.0):
         """List until every add shows and every deleted rule is gone (as the module does): one list if it keeps up."""
@@ -238,8 +250,8 @@ class Floor:
             time.sleep(min(delay, max(deadline - time.monotonic(), 0)))
             delay = min(delay * 2, 8.0)
 
-    def verify(self, current):
-        """One ingress read per authorized group; count the authorizations without their inbound rule."""
+    def ingress(self, groups):
+        """{group: its TCP (source group, range) rules}, one read per group."""
 
         def ingress(group):
             self.count()
@@ -249,9 +261,13 @@ class Floor:
             permissions = self.ecs.describe_security_group_attribute(request).body.permissions.permission
             return {(p.source_group_id, p.port_range) for p in permissions if p.ip_protocol.upper() in ("TCP", "ALL")}
 
-        groups = sorted({g for _rule, g, _range, _source in current})
-        rules = dict(zip(groups, parallel(ingress, groups)))
-        return sum(1 for _rule, g, r, source in current if (source, r) not in rules[g])
+        groups = sorted(groups)
+        return dict(zip(groups, parallel(ingress, groups)))
+
+    @staticmethod
+    def drifted(current, rules):
+        """The (group, range) pairs of the groups read whose inbound rule is missing."""
+        return {(g, r) for _rule, g, r, source in current if g in rules and (source, r) not in rules[g]}
 
 
 def main():
@@ -263,10 +279,17 @@ def main():
         spec = json.load(handle)
     floor = Floor(spec)
     # As the role does: discovery (its first task), then the gateway's list (the converge task's first read).
+    floor.gateway()  # the default VPC, and the pre-check's gateway facts
     desired = floor.discover()
     before = floor.authorizations()
-    current, adds, deletes = floor.converge(desired, before)
-    missing = None if args.no_verify else floor.verify(current)
+    # Verification before planning: the desired groups already listed, so that drift is repaired.
+    rules = {} if args.no_verify else floor.ingress({g for _rule, g, _r, _s in before if g in desired})
+    current, adds, deletes, written = floor.converge(desired, before, floor.drifted(before, rules))
+    missing = None
+    if not args.no_verify:
+        listed = {g for _rule, g, _r, _s in current}
+        rules.update(floor.ingress({g for g in listed if g in written or g not in rules}))
+        missing = sum(1 for _rule, g, r, source in current if (source, r) not in rules[g])
     report = {
         "import_seconds": round(IMPORTED - STARTED, 3),
         "seconds": round(time.perf_counter() - STARTED, 3),

@@ -123,9 +123,15 @@ class Scenario(NamedTuple):
         }
 
     def expected_reads(self) -> Dict[str, int]:
-        """The read floor of one converge: discovery, one gateway list, the verification reads."""
+        """The read floor of one converge: the gateway, discovery, one gateway list, the verification reads.
+
+        The converge's pre-check of the groups it adds to reads nothing: discovery read the gateway
+        (its VPC is the default) and the groups, and the role passes them on. Verification reads each
+        group once: before planning if it is listed already, after the writes otherwise.
+        """
         shape = self.shape
         return {
+            "GetGateway": 1,
             "DescribeClusterNodePools": 1,
             "DescribeClusterNodes": max(1, math.ceil(shape.nodes / ITEMS_PER_PAGE)),
             # the node ids in batches of 100, plus the tag's pages
@@ -148,6 +154,8 @@ class Scenario(NamedTuple):
             counts["AddGatewaySecurityGroupRule"] = shape.direct_groups
             counts["DeleteGatewaySecurityGroupRule"] = shape.direct_groups * shape.ranges_per_group
             counts["ListGatewayAuthorizedSecurityGroupRules"] += 1
+            # the groups written are read again after the writes
+            counts["DescribeSecurityGroupAttribute"] += shape.direct_groups
         elif kind != "noop":
             raise ValueError(f"unknown converge kind {kind!r}")
         return counts

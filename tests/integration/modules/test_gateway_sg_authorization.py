@@ -15,6 +15,7 @@ from typing import Any
 from typing import Dict
 from typing import List
 
+import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_tea_openapi.models import Config
@@ -33,7 +34,8 @@ SG_OTHER_VPC = "sg-other-hz01"
 LIST = "ListGatewayAuthorizedSecurityGroupRules"
 ADD = "AddGatewaySecurityGroupRule"
 DELETE = "DeleteGatewaySecurityGroupRule"
-SHORT = {LIST: "L", ADD: "A", DELETE: "D"}
+GET = "GetGateway"  # the pre-check's read of the gateway's VPC and managed group
+SHORT = {LIST: "L", ADD: "A", DELETE: "D", GET: "G"}
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -185,7 +187,8 @@ def test_add_several_groups_check_mode_diff_and_rerun(emulator):
 
     # check: 1 list; apply: list, one add per group carrying all its ranges, list; again: 1 list.
     calls = apig_calls(emulator)
-    assert call_pattern(calls) == "L" + "LAAL" + "L"
+    # (each run that adds reads the gateway for the pre-check: G; the groups are ECS reads)
+    assert call_pattern(calls) == "LG" + "LGAAL" + "L"
     added = sorted((c["params"]["securityGroupId"], c["params"]["portRanges"]) for c in writes(calls))
     assert added == [(SG1, ["8080/8080"]), (SG2, ["80/9000", "9443/9443", "10000/10100"])]
     assert world_authorizations(emulator) == sorted(pairs(applied["authorizations"]))
@@ -254,7 +257,7 @@ def test_purge_port_ranges_then_purge_security_groups(emulator):
     assert applied["diff"]["after"] == f"{SG1} 8080/8080\n{SG1} 8443/8443\n"
 
     # Adds run before deletes; nothing is written by a check run or a re-run.
-    assert call_pattern(apig_calls(emulator)) == "L" + "LADL" + "L" + "L" + "LDDDL" + "L"
+    assert call_pattern(apig_calls(emulator)) == "LG" + "LGADL" + "L" + "L" + "LDDDL" + "L"
     assert world_authorizations(emulator) == [(SG1, "8080/8080"), (SG1, "8443/8443")]
     assert gateway_ingress(emulator, SG_EXTRA) == [] and gateway_ingress(emulator, SG2) == []
 
@@ -306,14 +309,49 @@ def test_state_absent_with_and_without_cascading_delete(emulator):
     assert gateway_ingress(emulator, SG1) == []
 
 
+@pytest.mark.parametrize(
+    "group_id, reason",
+    [
+        (GW_SG, f"{GW_SG} is the gateway {GW}'s own managed security group"),
+        (SG_OTHER_VPC, f"{SG_OTHER_VPC} is in VPC vpc-other-hz01, not in the gateway {GW}'s VPC vpc-demo-hz01"),
+        ("sg-doesnotexist", "sg-doesnotexist does not exist"),
+    ],
+)
+def test_a_group_the_api_refuses_fails_check_mode_as_the_real_run_and_neither_writes(emulator, group_id, reason):
+    """The pre-check: the API would refuse the add, so both runs fail before any write, with the same message.
+
+    The other group is fine: without the pre-check, the real run added it before its add of the
+    refused group failed ("1 other write(s) were applied before stopping").
+    """
+    rules = [{"security_group_id": SG1, "port_ranges": [8080]}, {"security_group_id": group_id, "port_ranges": [8080]}]
+    run = run_tasks(
+        [
+            task("check", check=True, ignore_errors=True, rules=rules),
+            task("real", ignore_errors=True, rules=rules),
+        ],
+        emulator.env(),
+    )
+    assert run.rc == 0, run
+    assert_no_crash(run)
+    check, real = run.task("check"), run.task("real")
+    for result in (check, real):
+        assert result["_status"] == "failed", result
+        assert "rules names security groups that the API refuses to authorize" in result["msg"], result["msg"]
+        assert reason in result["msg"] and "nothing was written" in result["msg"], result["msg"]
+        assert "Traceback" not in result["msg"]
+        assert result["actions"] == [] and result["changed"] is False
+    assert check["msg"] == real["msg"]
+    # Each run: the list, the gateway and the target groups (one batch); no write.
+    actions = [c["action"] for c in emulator.calls()]
+    assert actions == [LIST, GET, "DescribeSecurityGroups"] * 2
+    assert world_authorizations(emulator) == []
+
+
 def test_api_refusals_fail_cleanly_with_code_and_request_id(emulator):
     # sg-extra may hold one rule: its 7000/7000 authorization fills it.
     seed_authorizations(emulator, [(SG_EXTRA, "7000/7000", "")], rule_quota={SG_EXTRA: 1})
     run = run_tasks(
         [
-            task("own group", ignore_errors=True, security_group_id=GW_SG, port_ranges=[8080]),
-            task("other vpc", ignore_errors=True, security_group_id=SG_OTHER_VPC, port_ranges=[8080]),
-            task("unknown group", ignore_errors=True, security_group_id="sg-doesnotexist", port_ranges=[8080]),
             task(
                 "unknown gateway",
                 ignore_errors=True,
@@ -328,21 +366,6 @@ def test_api_refusals_fail_cleanly_with_code_and_request_id(emulator):
     assert run.rc == 0, run  # every failure was ignored, none crashed
     assert_no_crash(run)
 
-    own = run.task("own group")
-    assert_clean_failure(
-        own, f"Failed to authorize port ranges 8080/8080 for {GW_SG} on {GW}", "managed security group"
-    )
-    assert own["error_code"] == "InvalidParameter" and own["http_status"] == 400
-    assert own["operation"] == ADD and own["actions"] == [] and own["changed"] is False
-
-    other = run.task("other vpc")
-    assert_clean_failure(other, f"for {SG_OTHER_VPC} on {GW}", "not in the same VPC")
-    assert other["error_code"] == "InvalidSourceGroupId.Mismatch"
-
-    unknown = run.task("unknown group")
-    assert_clean_failure(unknown, "for sg-doesnotexist on", "sg-doesnotexist does not exist")
-    assert unknown["error_code"] == "InvalidSecurityGroupId.NotFound"
-
     no_gateway = run.task("unknown gateway")
     assert_clean_failure(no_gateway, "Failed to list the security group authorizations of gw-doesnotexist")
     assert no_gateway["error_code"] == "NotFound.GatewayNotFound" and no_gateway["http_status"] == 404
@@ -354,8 +377,8 @@ def test_api_refusals_fail_cleanly_with_code_and_request_id(emulator):
     )
     assert quota["error_code"] == "AuthorizationLimitExceed"
 
-    # Each refusal: the list and the one refused write (the unknown gateway fails on the list).
-    assert call_pattern(apig_calls(emulator)) == "LA" + "LA" + "LA" + "L" + "LA"
+    # The unknown gateway fails on the list; the quota: the list, the pre-check's gateway, the refused write.
+    assert call_pattern(apig_calls(emulator)) == "L" + "LGA"
     assert world_authorizations(emulator) == [(SG_EXTRA, "7000/7000")]
 
 
@@ -423,6 +446,7 @@ def test_module_defaults_group_sets_credentials_and_endpoints(emulator):
                 "access_key_secret": emulator.access_key_secret,
                 "region": emulator.region,
                 "apig_endpoint": emulator.url,
+                "ecs_endpoint": emulator.url,  # the pre-check reads the target group
             }
         },
         "tasks": [task("authorize", security_group_id=SG_EXTRA, port_ranges=["7070-7071"], description="via defaults")],
@@ -433,7 +457,7 @@ def test_module_defaults_group_sets_credentials_and_endpoints(emulator):
     result = run.task("authorize")
     assert result["changed"] and pairs(result["authorizations"]) == [(SG_EXTRA, "7070/7071")]
     assert emulator.access_key_secret not in run.output and emulator.access_key_secret not in str(run.results)
-    assert call_pattern(apig_calls(emulator)) == "LAL"
+    assert call_pattern(apig_calls(emulator)) == "LGAL"
 
 
 def test_add_failing_part_way_reports_the_applied_actions_and_a_rerun_converges(emulator):
@@ -469,7 +493,7 @@ def test_add_failing_part_way_reports_the_applied_actions_and_a_rerun_converges(
     # A 500 may have been applied: each failed add (tried twice) is settled by the list, which does not show
     # it, so it is added once more (twice again), and then the run fails. Nothing was deleted.
     calls = apig_calls(emulator)
-    assert [(c["action"], c["status"]) for c in calls] == [(LIST, 200), (ADD, 200)] + [(ADD, 500)] * 4 + [
+    assert [(c["action"], c["status"]) for c in calls] == [(LIST, 200), (GET, 200), (ADD, 200)] + [(ADD, 500)] * 4 + [
         (LIST, 200)
     ] + [(ADD, 500)] * 2
     assert not [c for c in calls if c["action"] == DELETE]
@@ -486,7 +510,7 @@ def test_add_failing_part_way_reports_the_applied_actions_and_a_rerun_converges(
         ("delete", SG_ENTERPRISE),
     ]
     assert not run.task("again")["changed"]
-    assert call_pattern(apig_calls(emulator)) == "LAADL" + "L"
+    assert call_pattern(apig_calls(emulator)) == "LGAADL" + "L"
     assert world_authorizations(emulator) == [(SG_EXTRA, "7000/7000"), (SG1, "8080/8080"), (SG2, "80/9000")]
 
 
@@ -518,7 +542,8 @@ def test_concurrent_runs_on_the_same_gateway_both_succeed_without_duplicates(emu
         assert pairs(added["authorizations"]) == [(SG1, "8080/8080"), (SG1, "8443/8443"), (SG2, "80/9000")]
         assert pairs(revoked["authorizations"]) == [(SG1, "8080/8080"), (SG1, "8443/8443")]
     calls = apig_calls(emulator)
-    assert [c["action"] for c in calls[:2]] == [LIST, LIST]  # both read before any add was applied
+    actions = [c["action"] for c in calls]
+    assert [i for i, a in enumerate(actions) if a == LIST][1] < actions.index(ADD)  # both read before any add
     refused = [c for c in calls if c["status"] == 409 and c["code"] == "Conflict.SecurityGroupRuleExists"]
     # Settled by the list, not by one add per range: at most one refusal per group the loser wrote.
     assert 1 <= len(refused) <= 2

@@ -72,9 +72,10 @@ def test_each_module_task_runs_its_module_file_as_a_process(emulator, tmp_path):
     assert unknown["msg"].startswith("Unsupported parameters for (alibabacloud.apig.gateway_info) module: colour")
 
 
-def test_a_warning_raised_in_a_worker_thread_reaches_the_registered_result(emulator):
-    """Verification checks each backend group in the bounded_map thread that read its inbound rules, and warns
-    each missing rule there: with two groups, two threads. Both warnings must be in the registered `warnings`."""
+def test_verification_warnings_reach_the_registered_result(emulator):
+    """Verification reads the backend groups in bounded_map threads (two groups, two threads) and warns each
+    missing rule. Both warnings must be in the registered `warnings`. The task does not declare the two groups
+    (it revokes a range of another group that is not authorized), so it reports their drift and repairs nothing."""
     rules = [{"security_group_id": SG1, "port_ranges": [8080]}, {"security_group_id": SG2, "port_ranges": [80]}]
     authorize = {"alibabacloud.apig.gateway_sg_authorization": {"gateway_id": GW, "rules": rules}}
     assert run_tasks([dict(authorize, name="authorize")], emulator.env()).rc == 0
@@ -86,7 +87,8 @@ def test_a_warning_raised_in_a_worker_thread_reaches_the_registered_result(emula
     emulator.put_state(state)
     emulator.clear_calls()
 
-    verify = {"gateway_id": GW, "rules": rules, "verify_backend_rules": True}
+    undeclared = [{"security_group_id": "sg-extra-hz01", "port_ranges": [9999]}]
+    verify = {"gateway_id": GW, "rules": undeclared, "state": "absent", "verify_backend_rules": True}
     run = run_tasks(
         [
             {"name": "verify", "alibabacloud.apig.gateway_sg_authorization": verify, "register": "verified"},

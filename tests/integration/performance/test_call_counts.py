@@ -210,8 +210,9 @@ def test_the_gateway_is_listed_once_before_and_once_after_the_writes_and_verific
     The role's discovery task comes first: every CS and ECS discovery read is made before the
     converge task lists the gateway, and none is made again after it.
 
-    Verification must reuse that last list: after it come only DescribeSecurityGroupAttribute
-    reads, one per backend group, and no further gateway call of any kind.
+    Verification reuses the lists: before planning it reads the desired groups already listed (so
+    that drift is repaired), and after the last list only the groups written, then no further
+    gateway call of any kind. Each group is read once, plus once more if it was written.
     """
     calls = converges[kind].calls
     actions = [c["action"] for c in calls]
@@ -222,15 +223,25 @@ def test_the_gateway_is_listed_once_before_and_once_after_the_writes_and_verific
     else:
         assert len(lists) == 2 and writes
         assert lists[0] < writes[0] and writes[-1] < lists[1], actions
-    # Discovery (CS and ECS reads) is its own task, before the converge task's first call.
-    discovery = [i for i, c in enumerate(calls) if c["product"] in ("cs", "ecs") and c["action"] != VERIFY_READ]
+    # Discovery (the gateway, CS and ECS reads) is its own task, before the converge task's first call.
+    discovery = [i for i, c in enumerate(calls) if c["action"] == "GetGateway" or c["product"] in ("cs", "ecs")]
+    discovery = [i for i in discovery if calls[i]["action"] != VERIFY_READ]
     assert discovery == list(range(len(discovery))) and discovery[-1] < lists[0], actions
-    # Verification comes last: after its first read, only inbound-rule reads, one per backend group.
-    first_verify = actions.index(VERIFY_READ)
-    assert first_verify > max(lists[-1], discovery[-1]), actions
-    verification = calls[first_verify:]
-    assert [c["action"] for c in verification] == [VERIFY_READ] * scenario.shape.groups
-    assert sorted(c["params"]["SecurityGroupId"] for c in verification) == scenario.all_groups
+    assert actions.count("GetGateway") == 1  # the converge's pre-check reuses it and discovery's groups
+
+    def verified(part: List[Dict[str, Any]]) -> List[str]:
+        assert {c["action"] for c in part} <= {VERIFY_READ}, [c["action"] for c in part]
+        return sorted(c["params"]["SecurityGroupId"] for c in part)
+
+    before_writes = calls[lists[0] + 1 : writes[0] if writes else len(calls)]
+    after_writes = calls[lists[1] + 1 :] if writes else []
+    expected_before, expected_after = {
+        "cold": ([], scenario.all_groups),  # nothing listed yet: every group is read after its add
+        "noop": (scenario.all_groups, []),
+        "change": (scenario.all_groups, sorted(scenario.direct_groups)),  # the groups written, again
+    }[kind]
+    assert verified(before_writes) == expected_before
+    assert verified(after_writes) == expected_after
 
 
 # --- 4: naive-shaped input is still batched ---------------------------------------------------------
@@ -271,7 +282,11 @@ def test_naive_shaped_input_is_batched_into_one_add_per_group_and_id_lookups_of_
     assert set(by_key) == {k["access_key_id"] for k in keys.values()}
 
     authorize = by_key[keys["authorize"]["access_key_id"]]
-    assert [c["action"] for c in authorize] == [GATEWAY_LIST] + [ADD] * scenario.shape.groups + [GATEWAY_LIST]
+    # The pre-check: the gateway and the 8 target groups (one batch), before the first write.
+    pre_check = ["GetGateway", "DescribeSecurityGroups"]
+    assert [c["action"] for c in authorize] == [GATEWAY_LIST] + pre_check + [ADD] * scenario.shape.groups + [
+        GATEWAY_LIST
+    ]
     added = added_ranges(authorize)
     assert added == ranges_by_group(scenario.desired_pairs())
     assert all(len(ranges) == scenario.shape.ranges_per_group > 1 for ranges in added.values())

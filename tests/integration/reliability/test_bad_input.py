@@ -58,6 +58,7 @@ class Case(NamedTuple):
     expect: Tuple[str, ...]  # fragments the failure message must contain
     refused: Optional[str] = None  # the API's error code when the API (not validation) refuses it
     reads: bool = False  # discovery reads before it refuses (a discovery miss): reads only, no write
+    prechecked: bool = False  # refused by the pre-check of the target groups: reads only, no write, no error code
 
 
 def gsa(label: str, expect: Tuple[str, ...], /, refused: Optional[str] = None, **args: Any) -> Case:
@@ -141,11 +142,26 @@ GROUPS: Dict[str, List[Case]] = {
             port_ranges=OMIT,
             rules=[{"security_group_id": "sg_1", "port_ranges": [80]}],
         ),
-        gsa(
+        Case(
             "the gateway's own managed group",
-            (GW_SG, "managed security group", "InvalidParameter"),
-            refused="InvalidParameter",
-            security_group_id=GW_SG,
+            GSA,
+            {"gateway_id": GW, "security_group_id": GW_SG, "port_ranges": [8080]},
+            (f"{GW_SG} is the gateway {GW}'s own managed security group", "nothing was written"),
+            prechecked=True,
+        ),
+        Case(
+            "a group that does not exist",
+            GSA,
+            {"gateway_id": GW, "security_group_id": "sg-doesnotexist", "port_ranges": [8080]},
+            ("sg-doesnotexist does not exist", "nothing was written"),
+            prechecked=True,
+        ),
+        Case(
+            "a group in another VPC",
+            GSA,
+            {"gateway_id": GW, "security_group_id": "sg-other-hz01", "port_ranges": [8080]},
+            ("sg-other-hz01 is in VPC vpc-other-hz01, not in the gateway", "VPC vpc-demo-hz01"),
+            prechecked=True,
         ),
         gsa(
             "rules and security_group_id",
@@ -424,11 +440,12 @@ GROUPS: Dict[str, List[Case]] = {
             ("security_group_ids[0]: 'default'", "not a security group id"),
             backend_access_backends=[{"security_group_ids": ["default"], "port_ranges": [80]}],
         ),
-        role(
+        Case(
             "entry naming the gateway's own group",
-            (GW_SG, "managed security group"),
-            refused="InvalidParameter",
-            backend_access_backends=[{"security_group_ids": [GW_SG], "port_ranges": [80]}],
+            ROLE,
+            {"backend_access_backends": [{"security_group_ids": [GW_SG], "port_ranges": [80]}]},
+            (GW_SG, "own managed security group", "nothing was written"),
+            prechecked=True,
         ),
         role(
             "purge with absent",
@@ -510,6 +527,10 @@ def check_case(case: Case, result: Dict[str, Any], calls: List[Dict[str, Any]]) 
         # An unknown cluster is a refused read (404); the converge's list would mean the guard came too late.
         if not calls or [c for c in calls if c["action"] in WRITES + (LIST,)]:
             problems.append(f"calls {[(c['action'], c['status']) for c in calls]} (reads only, then refused)")
+    elif case.prechecked:
+        writes = [c["action"] for c in calls if c["action"].startswith(("Add", "Delete"))]
+        if writes or refused or "error_code" in result:
+            problems.append(f"writes {writes}, refused calls {refused}, error_code {result.get('error_code')!r}")
     elif case.refused:
         if result.get("error_code") != case.refused or not result.get("request_id"):
             problems.append(f"error_code {result.get('error_code')!r}, request_id {result.get('request_id')!r}")

@@ -199,7 +199,8 @@ def test_5xx_bursts_are_retried_but_client_errors_and_refused_credentials_are_tr
         {"name": "unknown key", BSI: dict(cluster_id=CLUSTER, **refused_keys["unknown key"])},
         {"name": "expired token", GI: dict(gateway_id=GW, **refused_keys["expired token"])},
         {"name": "RAM denial", BSI: dict(instances, **refused_keys["RAM denial"])},
-        {"name": "burst_write", GSA: dict(add, max_attempts=5, **keys["burst_write"])},
+        # The gateway given (as the role passes it): the pre-check does not read GetGateway, burst_read's fault.
+        {"name": "burst_write", GSA: dict(add, max_attempts=5, gateway=GATEWAY_FACTS, **keys["burst_write"])},
         {"name": "burst_read", GI: dict(gateway_id=GW, max_attempts=3, **keys["burst_read"])},
         {"name": "long_burst", GI: dict(name="demo-gateway", max_attempts=3, **keys["long_burst"])},
         {
@@ -230,7 +231,8 @@ def test_5xx_bursts_are_retried_but_client_errors_and_refused_credentials_are_tr
     assert "(RAM action: ecs:DescribeInstances)" in run.task("RAM denial")["msg"]  # from AccessDeniedDetail
 
     # Bursts shorter than max_attempts: N failures, then the success; the run goes on.
-    assert calls_of("burst_write") == [(LIST, 200, None)] + [(ADD, 503, "ServiceUnavailable")] * 3 + [
+    pre_check = [("DescribeSecurityGroups", 200, None)]
+    assert calls_of("burst_write") == [(LIST, 200, None)] + pre_check + [(ADD, 503, "ServiceUnavailable")] * 3 + [
         (ADD, 200, None),
         (LIST, 200, None),
     ]
@@ -255,6 +257,13 @@ def test_5xx_bursts_are_retried_but_client_errors_and_refused_credentials_are_tr
     assert calls_of("bad_read") == [("DescribeInstances", 400, "InvalidParameter")]
     assert_clean_failure(run.task("bad_read"), "InvalidParameter", "DescribeInstances")
     assert world_authorizations(emulator) == [(SG_EXTRA, "7000/7000"), (SG1, "8080/8080")]
+
+
+GATEWAY_FACTS = {
+    "gateway_id": GW,
+    "vpc_id": "vpc-demo-hz01",
+    "security_group": {"security_group_id": "sg-gw-demo-hz01"},
+}
 
 
 def test_hangs_and_dropped_connections_fail_in_bounded_time_or_are_retried(emulator):
@@ -282,7 +291,8 @@ def test_hangs_and_dropped_connections_fail_in_bounded_time_or_are_retried(emula
         ]
     )
     hang = dict(read_timeout=1, max_attempts=2)
-    add = dict(gateway_id=GW, security_group_id=SG1, port_ranges=[8080])
+    # The gateway given (as the role passes it): the pre-check does not read GetGateway, hung_read's fault.
+    add = dict(gateway_id=GW, security_group_id=SG1, port_ranges=[8080], gateway=GATEWAY_FACTS)
     tasks = [
         timestamp_task("before the hung write", "write_start"),
         {"name": "hung_write", GSA: dict(add, **hang, **keys["hung_write"]), "ignore_errors": True},

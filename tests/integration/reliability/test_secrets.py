@@ -38,7 +38,6 @@ from integration.reliability.helpers import DEMO_VARS
 from integration.reliability.helpers import GI
 from integration.reliability.helpers import GSA
 from integration.reliability.helpers import GW
-from integration.reliability.helpers import GW_SG
 from integration.reliability.helpers import SG1
 from integration.reliability.helpers import assert_no_crash
 from integration.reliability.helpers import env_without
@@ -138,7 +137,10 @@ def test_modules_never_show_credentials_at_vvvv_in_diffs_or_failures(emulator, t
             "name": "discover (STS options)",
             BSI: dict(STS_OPTIONS, sources=[{"cluster_id": CLUSTER}, {"instance_tags": {"app": "service2"}}]),
         },
-        {"name": "API refusal", GSA: dict(OPTIONS, gateway_id=GW, security_group_id=GW_SG, port_ranges=[80])},
+        {
+            "name": "API refusal",
+            GSA: dict(OPTIONS, gateway_id="gw-doesnotexist", security_group_id=SG1, port_ranges=[80]),
+        },
         {
             "name": "signature mismatch",
             GI: dict(OPTIONS, gateway_id=GW, access_key_secret="{{ wrong_secret }}"),
@@ -168,7 +170,7 @@ def test_modules_never_show_credentials_at_vvvv_in_diffs_or_failures(emulator, t
     assert statuses == {task["name"]: "ok" if index < 4 else "failed" for index, task in enumerate(tasks)}
     codes = [run.task(task["name"]).get("error_code") for task in tasks[4:]]
     assert codes == [
-        "InvalidParameter",
+        "NotFound.GatewayNotFound",
         "SignatureDoesNotMatch",
         "InvalidSecurityToken.Malformed",
         "ConnectionRefused",

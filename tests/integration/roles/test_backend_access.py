@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import collections
+import json
 from pathlib import Path
 
 import pytest
@@ -73,8 +74,9 @@ def test_demo_converges_then_a_second_run_changes_nothing_and_writes_nothing(emu
     assert second.task("Converge the gateway's authorizations")["changed"] is False
     counts = call_counts(emulator)
     assert not WRITES & set(counts)
-    # The no-op floor: one gateway list, one node-pool call, one node page, the instance look-ups.
+    # The no-op floor: the gateway, one gateway list, one node-pool call, one node page, the instance look-ups.
     assert counts == {
+        "GetGateway": 1,
         "ListGatewayAuthorizedSecurityGroupRules": 1,
         "DescribeClusterNodePools": 1,
         "DescribeClusterNodes": 1,
@@ -266,6 +268,7 @@ def test_role_discovers_every_entry_once_then_converges_the_groups_found(emulato
 
     # Discovery's reads all come first (its task), then the converge's: the gateway's list, writes, list, verification.
     discovery = {
+        "GetGateway": 1,  # the default VPC; the converge's pre-check reuses it (and discovery's groups)
         "DescribeClusterNodePools": 1,
         "DescribeClusterNodes": 1,
         "DescribeInstances": 2,  # the tag look-up, then the nodes the tag look-up did not return
@@ -305,3 +308,109 @@ def test_revoke_without_node_inspection_reads_only_what_it_needs(emulator):
         "ListGatewayAuthorizedSecurityGroupRules": 2,
         "DeleteGatewaySecurityGroupRule": 1,
     }
+
+
+def test_readme_example_converges_without_a_vpc_since_the_gateway_gives_it(emulator):
+    """The README's example declares no backend_access_vpc_id: discovery takes the gateway's VPC (GetGateway).
+
+    The tag app=service2 also matches an instance in another VPC; it is a finding, not a group to authorize
+    (before, its group reached the converge, whose add failed with InvalidSourceGroupId.Mismatch part-way).
+    """
+    variables = {k: v for k, v in DEMO_VARS.items() if k != "backend_access_vpc_id"}
+    check = run_playbook("alibabacloud.apig.authorize_backends", emulator.env(), extra_vars=variables, check=True)
+    assert check.rc == 0, check
+    assert not WRITES & set(call_counts(emulator)), "check mode wrote"
+    run = run_playbook("alibabacloud.apig.authorize_backends", emulator.env(), extra_vars=variables)
+    assert run.rc == 0, run
+    assert authorized_pairs(emulator) == DEMO_PAIRS
+    found = run.task("Discover the security groups behind the backends")
+    assert found["gateway"]["vpc_id"] == "vpc-demo-hz01"
+    assert "INSTANCE_IN_OTHER_VPC" in [f["code"] for f in found["findings"]]
+    # The gateway is read once, by discovery; the converge's pre-check reuses it and discovery's groups.
+    counts = call_counts(emulator)
+    assert counts["GetGateway"] == 1 and counts["DescribeSecurityGroups"] == 1
+
+
+def test_role_refuses_the_gateways_own_group_in_check_mode_and_for_real_without_writing(emulator):
+    variables = dict(
+        DEMO_VARS,
+        backend_access_backends=DEMO_VARS["backend_access_backends"]
+        + [{"name": "oops", "security_group_ids": [GATEWAY_SG], "port_ranges": [443]}],
+    )
+    for check in (True, False):
+        run = authorize(emulator, extra_vars=variables, check=check)
+        assert run.rc != 0, run
+        failed = run.task("Converge the gateway's authorizations")
+        assert f"{GATEWAY_SG} is the gateway {GATEWAY}'s own managed security group" in failed["msg"]
+        assert failed["actions"] == [] and failed["changed"] is False
+        counts = call_counts(emulator)
+        assert not WRITES & set(counts), counts
+        # Discovery read the gateway and the groups; the pre-check read nothing again.
+        assert counts["GetGateway"] == 1 and counts["DescribeSecurityGroups"] == 1
+    assert authorized_pairs(emulator) == set()
+
+
+DRIFT_VARS = {
+    "backend_access_gateway_id": "gw-drift-hz01",
+    "backend_access_backends": [{"name": "drift pool", "cluster_id": "c-drift-hz01", "port_ranges": [8080]}],
+}
+
+
+def drift_audit(emulator, tmp_path: Path, fail_on_drift: bool):
+    return run_playbook(
+        "alibabacloud.apig.audit",
+        emulator.env(),
+        extra_vars=dict(DRIFT_VARS, apig_audit_report_dir=str(tmp_path), apig_audit_fail_on_drift=fail_on_drift),
+    )
+
+
+@pytest.mark.world("drift.yml")
+def test_one_converge_repairs_the_drifted_authorization_and_the_audit_then_passes(emulator, tmp_path: Path):
+    """The drift world: gsgr-drift-hz01 (sg-pool-hz01 8080) lost its inbound rule; two nodes moved to sg-drifted-hz01.
+
+    The audit fails on drift before; one authorize_backends run deletes the drifted authorization without cascade
+    and adds it again, and authorizes sg-drifted-hz01; the audit then passes and the next run is clean.
+    """
+    before = drift_audit(emulator, tmp_path, fail_on_drift=True)
+    assert before.rc != 0, before
+    summary = json.loads((tmp_path / "gw-drift-hz01.json").read_text())["summary"]
+    assert summary["drifted"] == 1 and summary["missing"] == 1, summary
+    emulator.clear_calls()
+
+    preview = run_playbook(
+        "alibabacloud.apig.authorize_backends", emulator.env(), extra_vars=DRIFT_VARS, check=True, diff=True
+    )
+    assert preview.rc == 0, preview
+    assert not WRITES & set(call_counts(emulator)), "check mode wrote"
+    repaired = [{"security_group_id": "sg-pool-hz01", "port_range": "8080/8080"}]
+    assert preview.task("Converge the gateway's authorizations")["repaired"] == repaired
+    assert "-sg-pool-hz01 8080/8080 (inbound rule missing)" in preview.stdout
+
+    run = run_playbook("alibabacloud.apig.authorize_backends", emulator.env(), extra_vars=DRIFT_VARS, diff=True)
+    assert run.rc == 0, run
+    converge = run.task("Converge the gateway's authorizations")
+    assert converge["repaired"] == repaired
+    actions = [(a["action"], a["security_group_id"], a.get("cascading_delete")) for a in converge["actions"]]
+    assert sorted(actions, key=str) == sorted(
+        [("add", "sg-drifted-hz01", None), ("delete", "sg-pool-hz01", False), ("add", "sg-pool-hz01", None)], key=str
+    )
+    assert [a["action"] for a in converge["actions"]][-1] == "add"  # the repair's add comes after its delete
+    assert converge["findings"] == [] and all(a["effective"] for a in converge["authorizations"])
+    assert preview.task("Converge the gateway's authorizations")["actions"] == converge["actions"]
+    summary_lines = run.task("Summarise the gateway's backend access")["msg"]
+    assert "repaired 1 authorization(s) whose inbound rule was missing: sg-pool-hz01 8080/8080" in summary_lines
+    deletes = [c["params"] for c in emulator.calls() if c["action"] == "DeleteGatewaySecurityGroupRule"]
+    assert [str(d["cascadingDelete"]).lower() for d in deletes] == ["false"]
+    counts = call_counts(emulator)
+    # Verification: sg-pool-hz01 before planning, then both groups written.
+    assert counts["DescribeSecurityGroupAttribute"] == 3 and counts["DeleteGatewaySecurityGroupRule"] == 1
+
+    after = drift_audit(emulator, tmp_path, fail_on_drift=True)
+    assert after.rc == 0, after
+    summary = json.loads((tmp_path / "gw-drift-hz01.json").read_text())["summary"]
+    assert summary["drifted"] == 0 and summary["missing"] == 0, summary
+
+    again = run_playbook("alibabacloud.apig.authorize_backends", emulator.env(), extra_vars=DRIFT_VARS)
+    assert again.rc == 0, again
+    assert again.task("Converge the gateway's authorizations")["changed"] is False
+    assert not WRITES & set(call_counts(emulator))

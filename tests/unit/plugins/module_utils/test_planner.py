@@ -438,3 +438,102 @@ def test_plan_is_deterministic(scenario: tuple, rnd) -> None:
     if len({g.security_group_id for g in desired}) == len(desired):
         assert plan_authorizations(shuffled_current, shuffled_desired, state=state, **kwargs) == plan
     assert plan_authorizations(shuffled_current, desired, state=state, **kwargs) == plan
+
+
+# ---------------------------------------------------------------- repairs
+
+
+def test_repair_deletes_the_drifted_rule_without_cascade_and_adds_it_again() -> None:
+    current = [auth("r1", "sg-1", "8080", "web"), auth("r2", "sg-2", "80")]
+    plan = plan_authorizations(
+        current, [want("sg-1", "8080"), want("sg-2", "80")], not_effective=[("sg-1", pr("8080"))]
+    )
+    assert plan == Plan(
+        deletes=(DeleteRule("r1", "sg-1", (pr("8080"),), repair=True),),
+        readds=(add("sg-1", "8080/8080", description="web"),),
+        repairs=(("sg-1", pr("8080")),),
+    )
+    actions = planned_actions(plan, cascading_delete=True)
+    assert [(a["action"], a.get("cascading_delete")) for a in actions] == [("delete", False), ("add", None)]
+    diff = plan_diff(current, plan, [("sg-1", pr("8080"))])
+    assert diff == {
+        "before": "sg-1 8080/8080 (inbound rule missing)\nsg-2 80/80\n",
+        "after": "sg-1 8080/8080\nsg-2 80/80\n",
+    }
+
+
+def test_undeclared_or_purged_drift_is_not_repaired() -> None:
+    current = [auth("r1", "sg-1", "8080"), auth("r2", "sg-2", "80")]
+    drifted = [("sg-2", pr("80"))]
+    kept = plan_authorizations(current, [want("sg-1", "8080")], not_effective=drifted)
+    assert kept == Plan()
+    assert plan_diff(current, kept, drifted)["after"] == "sg-1 8080/8080\nsg-2 80/80 (inbound rule missing)\n"
+    purged = plan_authorizations(current, [want("sg-1", "8080")], purge_security_groups=True, not_effective=drifted)
+    assert purged == Plan(deletes=(delete("r2", "sg-2", "80/80"),))
+
+
+def test_repair_of_a_multi_range_rule_readds_its_other_ranges_and_purge_still_cascades() -> None:
+    current = [auth("r1", "sg-1", "80"), auth("r1", "sg-1", "443"), auth("r1", "sg-1", "9000")]
+    drifted = [("sg-1", pr("80"))]
+    plan = plan_authorizations(current, [want("sg-1", "80", "443", "9000")], not_effective=drifted)
+    assert plan.deletes == (DeleteRule("r1", "sg-1", (pr("80"), pr("443"), pr("9000")), repair=True),)
+    assert plan.readds == (add("sg-1", "80/80", "443/443", "9000/9000"),)
+    # Purge deletes the rule anyway: that delete cascades (it closes 9000), and 80 and 443 come back.
+    purged = plan_authorizations(current, [want("sg-1", "80", "443")], purge_port_ranges=True, not_effective=drifted)
+    assert purged.deletes == (delete("r1", "sg-1", "80/80", "443/443", "9000/9000"),)
+    assert purged.readds == (add("sg-1", "80/80", "443/443"),) and purged.repairs == (("sg-1", pr("80")),)
+
+
+def test_absent_refuses_repairs() -> None:
+    with pytest.raises(ValueError):
+        plan_authorizations(
+            [auth("r1", "sg-1", "80")], [want("sg-1")], state="absent", not_effective=[("sg-1", pr("80"))]
+        )
+
+
+@st.composite
+def drift_scenarios(draw: st.DrawFn) -> tuple:
+    current = draw(current_states())
+    desired = draw(desired_states("present"))
+    kwargs = {"purge_port_ranges": draw(st.booleans()), "purge_security_groups": draw(st.booleans())}
+    pairs = sorted(_pairs(current))
+    drifted = set(draw(st.lists(st.sampled_from(pairs), unique=True))) if pairs else set()
+    return current, desired, kwargs, drifted
+
+
+def _touched_groups(plan: Plan) -> Set[str]:
+    return {step.security_group_id for step in plan.steps}
+
+
+@given(drift_scenarios())
+def test_repair_reaches_the_same_state_touching_only_drifted_groups(scenario: tuple) -> None:
+    current, desired, kwargs, drifted = scenario
+    plain = plan_authorizations(current, desired, **kwargs)
+    plan = plan_authorizations(current, desired, not_effective=drifted, **kwargs)
+    # The same outcome; what changes is only that the drifted desired pairs are re-created.
+    assert pairs_after_plan(current, plan) == pairs_after_plan(current, plain)
+    desired_pairs = {(g, r) for g, ranges in _desired_map(desired, "present").items() for r in ranges}
+    assert set(plan.repairs) == drifted & desired_pairs
+    drifted_groups = {group for group, _range in plan.repairs}
+    # Healthy groups are never touched by a repair.
+    assert _touched_groups(plan) <= _touched_groups(plain) | drifted_groups
+    for group in _touched_groups(plan) - _touched_groups(plain):
+        assert group in drifted_groups
+    # Every repaired pair loses all its rules and is added again.
+    deleted = {step.rule_id for step in plan.deletes}
+    readded = {(s.security_group_id, r) for s in plan.readds for r in s.port_ranges}
+    for pair in plan.repairs:
+        assert {a.rule_id for a in current if (a.security_group_id, a.port_range) == pair} <= deleted
+        assert pair in readded
+    # Only the deletes that the plan makes for the repair alone skip the cascade.
+    plain_deletes = {step.rule_id for step in plain.deletes}
+    for step in plan.deletes:
+        assert step.repair == (step.rule_id not in plain_deletes)
+    assert plan.adds == plain.adds
+    # The next run, on the repaired state (fresh ids, all effective), is clean.
+    assert plan_authorizations(_as_authorizations(pairs_after_plan(current, plan)), desired, **kwargs) == Plan()
+    # The diff marks the drifted pairs before, and only the ones left unrepaired after.
+    diff = plan_diff(current, plan, drifted)
+    for group, port_range in plan.repairs:
+        assert f"{group} {port_range} (inbound rule missing)\n" in diff["before"]
+        assert f"{group} {port_range} (inbound rule missing)\n" not in diff["after"]
