@@ -14,7 +14,7 @@
 5. write: only when the plan changes something and not in check mode (_writes.execute_plan);
 6. wait until visible: the list after writing (the API does not return a new rule's id), read again
    with backoff within wait_timeout until it shows every add and no deleted rule
-   (_writes.settle_writes); in check mode, the predicted list instead (_records.predict_records);
+   (_settle.settle_writes); in check mode, the predicted list instead (_records.predict_records);
    the same list shows duplicates (one group and range twice), reported as findings;
 7. verify: read again only the groups written, and the listed groups not read yet (a no-op run
    reads each group once); without verify_backend_rules, only the groups where a cascading delete
@@ -48,17 +48,17 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._records import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import to_planner_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import AuthorizationRequest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import parse_request
+from ansible_collections.alibabacloud.apig.plugins.module_utils._settle import DEFAULT_WAIT_TIMEOUT
+from ansible_collections.alibabacloud.apig.plugins.module_utils._settle import settle_writes
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascade_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascaded_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import check_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import ingress_by_group
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import managed_group_reader
-from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import DEFAULT_WAIT_TIMEOUT
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import WriteFailed
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import execute_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import planned_actions
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import purge_candidates
-from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import settle_writes
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import shared_rule_ids
 
 MAX_WAIT_TIMEOUT = 3600

@@ -23,23 +23,24 @@ from typing import Sequence
 from typing import Set
 from typing import Tuple
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import CLUSTER_NOT_FOUND
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import (
+    INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL,
+)
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import INSTANCE_IN_OTHER_VPC
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import INSTANCE_MULTIPLE_SECURITY_GROUPS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import INSTANCE_NOT_FOUND
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import NO_SECURITY_GROUPS_FOUND
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SECURITY_GROUP_IN_OTHER_VPC
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SECURITY_GROUP_NOT_FOUND
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import TAGS_MATCH_NO_INSTANCE
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import finding
+from ansible_collections.alibabacloud.apig.plugins.module_utils._node_pools import nodes_of_source
+from ansible_collections.alibabacloud.apig.plugins.module_utils._node_pools import select_node_pools
 from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import required_port_ranges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import ALL_SERVICES
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import TagSet
-
-# Finding codes: stable, for `when:` conditions in playbooks.
-INSTANCE_MULTIPLE_SECURITY_GROUPS = "INSTANCE_MULTIPLE_SECURITY_GROUPS"
-INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL = "INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL"
-INSTANCE_NOT_FOUND = "INSTANCE_NOT_FOUND"
-INSTANCE_IN_OTHER_VPC = "INSTANCE_IN_OTHER_VPC"
-SECURITY_GROUP_NOT_FOUND = "SECURITY_GROUP_NOT_FOUND"
-SECURITY_GROUP_IN_OTHER_VPC = "SECURITY_GROUP_IN_OTHER_VPC"
-CLUSTER_NOT_FOUND = "CLUSTER_NOT_FOUND"
-NODEPOOL_NOT_FOUND = "NODEPOOL_NOT_FOUND"
-TAGS_MATCH_NO_INSTANCE = "TAGS_MATCH_NO_INSTANCE"
-NO_SECURITY_GROUPS_FOUND = "NO_SECURITY_GROUPS_FOUND"
-
 
 # --- what was read -----------------------------------------------------------------------------
 
@@ -64,72 +65,7 @@ class Observations(NamedTuple):
     service_findings: Tuple[Dict[str, Any], ...] = ()
 
 
-def select_node_pools(
-    source: Source, node_pools: Sequence[Dict[str, Any]]
-) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
-    """The pools the source names (all when it names none), and a NODEPOOL_NOT_FOUND finding per unknown one."""
-    if not source.selects_node_pools:
-        return list(node_pools), []
-    known = ", ".join(f"{p['nodepool_id']} ({p.get('name')})" for p in node_pools) or "none"
-    selected: List[Dict[str, Any]] = []
-    findings = []
-    for wanted in source.nodepool_ids:
-        matches = [p for p in node_pools if p.get("nodepool_id") == wanted]
-        selected.extend(matches)
-        if not matches:
-            findings.append(
-                finding(
-                    NODEPOOL_NOT_FOUND,
-                    f"node pool {wanted} was not found in cluster {source.cluster_id} (its node pools: {known})",
-                    cluster_id=source.cluster_id,
-                    nodepool_id=wanted,
-                )
-            )
-    for wanted in source.nodepool_names:
-        matches = [p for p in node_pools if p.get("name") == wanted]
-        selected.extend(m for m in matches if m not in selected)
-        if not matches:
-            findings.append(
-                finding(
-                    NODEPOOL_NOT_FOUND,
-                    f"no node pool is named {wanted!r} in cluster {source.cluster_id} (its node pools: {known})",
-                    cluster_id=source.cluster_id,
-                    nodepool_name=wanted,
-                )
-            )
-    return selected, findings
-
-
-def node_listing_plan(sources: Sequence[Source], node_pools: Sequence[Dict[str, Any]]) -> Tuple[bool, Optional[str]]:
-    """For one cluster's sources: (list its nodes at all?, the one node pool to filter the listing by, if any).
-
-    Listing one pool's nodes costs fewer pages than the whole cluster's; several pools (or a
-    source that takes every pool) share one cluster-wide listing.
-    """
-    if any(not s.selects_node_pools for s in sources):
-        return True, None
-    wanted: Set[str] = set()
-    for source in sources:
-        wanted.update(p["nodepool_id"] for p in select_node_pools(source, node_pools)[0])
-    if not wanted:
-        return False, None
-    return True, (next(iter(wanted)) if len(wanted) == 1 else None)
-
-
-def nodes_of_source(
-    source: Source, node_pools: Sequence[Dict[str, Any]], nodes: Sequence[Dict[str, Any]]
-) -> List[Dict[str, Any]]:
-    if not source.selects_node_pools:
-        return list(nodes)
-    selected_ids = {p["nodepool_id"] for p in select_node_pools(source, node_pools)[0]}
-    return [n for n in nodes if n.get("nodepool_id") in selected_ids]
-
-
 # --- the pure part -------------------------------------------------------------------------------
-
-
-def finding(code: str, message: str, **ids: Any) -> Dict[str, Any]:
-    return {"code": code, "message": message, "ids": {k: v for k, v in ids.items() if v is not None}}
 
 
 class _GroupRef:
@@ -484,44 +420,3 @@ def build_discovery(
     if with_sources:
         result["sources"] = per_source
     return result
-
-
-# --- the empty-source guard ----------------------------------------------------------------------
-
-# A source with one of these found less than it names, or nothing: a read that cannot be trusted to
-# stand for the backends (a typo, a cluster of another region, a tag on no instance).
-MISS_CODES = (
-    CLUSTER_NOT_FOUND,
-    NODEPOOL_NOT_FOUND,
-    INSTANCE_NOT_FOUND,
-    SECURITY_GROUP_NOT_FOUND,
-    TAGS_MATCH_NO_INSTANCE,
-    NO_SECURITY_GROUPS_FOUND,
-)
-
-
-def _miss_text(source: Source, findings: Sequence[Dict[str, Any]]) -> str:
-    """``sources[0] (web; cluster_id=c1 nodepool_names=web): NODEPOOL_NOT_FOUND: no node pool ...``"""
-    options = source.to_options()
-    given = " ".join(f"{key}={options[key]}" for key in options)
-    label = source.field or "the task's source"
-    described = f"{source.name}; {given}" if source.name and source.name != given else given
-    reasons = "; ".join(f"{item['code']}: {item['message']}" for item in findings)
-    return f"{label} ({described}): {reasons}"
-
-
-def source_misses(
-    sources: Sequence[Source], per_source_findings: Sequence[Sequence[Dict[str, Any]]]
-) -> Tuple[List[str], List[str]]:
-    """(refused, allowed): a text per source that found nothing or has a *_NOT_FOUND finding.
-
-    ``per_source_findings`` is aligned by index with ``sources``. A source that says allow_empty
-    goes to ``allowed`` (the caller warns), every other one to ``refused`` (the caller fails).
-    """
-    refused: List[str] = []
-    allowed: List[str] = []
-    for source, findings in zip(sources, per_source_findings):
-        misses = [item for item in findings if item["code"] in MISS_CODES]
-        if misses:
-            (allowed if source.allow_empty else refused).append(_miss_text(source, misses))
-    return refused, allowed

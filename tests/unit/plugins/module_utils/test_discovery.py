@@ -11,6 +11,8 @@ from typing import List
 
 import pytest
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _discovery_rules as d
+from ansible_collections.alibabacloud.apig.plugins.module_utils import _finding_codes as fc
+from ansible_collections.alibabacloud.apig.plugins.module_utils import _node_pools as node_pools
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cs import node_pool_from_wire
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import instance_from_wire
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
@@ -108,10 +110,10 @@ SELECTIONS = [
 
 @pytest.mark.parametrize("selector, selected, not_found", SELECTIONS)
 def test_select_node_pools(selector: Dict[str, Any], selected: List[str], not_found: List[Dict[str, str]]) -> None:
-    pools, findings = d.select_node_pools(src(cluster_id=CLUSTER, **selector), POOLS)
+    pools, findings = node_pools.select_node_pools(src(cluster_id=CLUSTER, **selector), POOLS)
     assert sorted(p["nodepool_id"] for p in pools) == sorted(selected)
     assert [f["ids"] for f in findings] == not_found
-    assert all(f["code"] == d.NODEPOOL_NOT_FOUND for f in findings)
+    assert all(f["code"] == fc.NODEPOOL_NOT_FOUND for f in findings)
 
 
 LISTING = [
@@ -127,7 +129,7 @@ LISTING = [
 @pytest.mark.parametrize("selectors, plan", LISTING)
 def test_node_listing_plan(selectors: List[Dict[str, Any]], plan: tuple) -> None:
     sources = [src(i, cluster_id=CLUSTER, **s) for i, s in enumerate(selectors)]
-    assert d.node_listing_plan(sources, POOLS) == plan
+    assert node_pools.node_listing_plan(sources, POOLS) == plan
 
 
 # --- resolution ----------------------------------------------------------------------------------------
@@ -150,8 +152,8 @@ def test_cluster_yields_pool_groups_and_the_groups_nodes_carry() -> None:
     assert [i["instance_id"] for i in result["instances"]] == ["i-a1", "i-w1", "i-w2", "i-w3"]
     assert {i["nodepool_id"] for i in result["instances"] if i["instance_id"].startswith("i-w")} == {NP_WEB}
     assert all(i["cluster_id"] == CLUSTER for i in result["instances"])
-    assert codes(result) == [d.INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL, d.INSTANCE_MULTIPLE_SECURITY_GROUPS]
-    differ = next(f for f in result["findings"] if f["code"] == d.INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL)
+    assert codes(result) == [fc.INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL, fc.INSTANCE_MULTIPLE_SECURITY_GROUPS]
+    differ = next(f for f in result["findings"] if f["code"] == fc.INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL)
     assert differ["ids"] == {
         "instance_id": "i-w2",
         "cluster_id": CLUSTER,
@@ -184,7 +186,7 @@ def test_drifted_pool_finds_every_node_and_the_groups_it_really_carries() -> Non
     result = resolve_and_build([src(cluster_id=CLUSTER, nodepool_ids=[NP_WEB])], obs)
     # The pool's configured group stays (new nodes get it); the group the nodes carry is added.
     assert result["security_group_ids"] == ["sg-api", "sg-web"]
-    differ = [f for f in result["findings"] if f["code"] == d.INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL]
+    differ = [f for f in result["findings"] if f["code"] == fc.INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL]
     assert [f["ids"]["instance_id"] for f in differ] == ["i-w1", "i-w2", "i-w3"]
     assert "does not carry sg-web" in differ[0]["message"]
 
@@ -207,19 +209,23 @@ def test_cluster_without_node_pools_uses_the_cluster_group() -> None:
 NOT_FOUND = [
     (
         {"cluster_id": "cunknown"},
-        [d.CLUSTER_NOT_FOUND, d.NO_SECURITY_GROUPS_FOUND],
+        [fc.CLUSTER_NOT_FOUND, fc.NO_SECURITY_GROUPS_FOUND],
         {"cluster_id": "cunknown"},
     ),
     (
         {"cluster_id": CLUSTER, "nodepool_ids": ["npgone"]},
-        [d.NODEPOOL_NOT_FOUND, d.NO_SECURITY_GROUPS_FOUND],
+        [fc.NODEPOOL_NOT_FOUND, fc.NO_SECURITY_GROUPS_FOUND],
         {"cluster_id": CLUSTER, "nodepool_id": "npgone"},
     ),
-    ({"instance_ids": ["i-gone"]}, [d.INSTANCE_NOT_FOUND, d.NO_SECURITY_GROUPS_FOUND], {"instance_id": "i-gone"}),
-    ({"security_group_ids": ["sg-gone"]}, [d.NO_SECURITY_GROUPS_FOUND, d.SECURITY_GROUP_NOT_FOUND], None),
+    (
+        {"instance_ids": ["i-gone"]},
+        [fc.INSTANCE_NOT_FOUND, fc.NO_SECURITY_GROUPS_FOUND],
+        {"instance_id": "i-gone"},
+    ),
+    ({"security_group_ids": ["sg-gone"]}, [fc.NO_SECURITY_GROUPS_FOUND, fc.SECURITY_GROUP_NOT_FOUND], None),
     (
         {"instance_tags": {"app": "none"}},
-        [d.NO_SECURITY_GROUPS_FOUND, d.TAGS_MATCH_NO_INSTANCE],
+        [fc.NO_SECURITY_GROUPS_FOUND, fc.TAGS_MATCH_NO_INSTANCE],
         {"instance_tags": {"app": "none"}},
     ),
 ]
@@ -241,7 +247,7 @@ def test_a_source_without_groups_is_named_by_where_it_was_given() -> None:
         [message] = [
             f["message"]
             for f in resolve_and_build([source], world())["findings"]
-            if f["code"] == d.NO_SECURITY_GROUPS_FOUND
+            if f["code"] == fc.NO_SECURITY_GROUPS_FOUND
         ]
         assert message.startswith(label + " yields no security group"), message
 
@@ -250,7 +256,7 @@ def test_node_missing_from_ecs_is_reported_with_its_pool() -> None:
     obs = world()
     del obs.instances["i-w3"]
     result = resolve_and_build([src(cluster_id=CLUSTER, nodepool_ids=[NP_WEB])], obs)
-    missing = [f for f in result["findings"] if f["code"] == d.INSTANCE_NOT_FOUND]
+    missing = [f for f in result["findings"] if f["code"] == fc.INSTANCE_NOT_FOUND]
     assert [f["ids"] for f in missing] == [{"instance_id": "i-w3", "cluster_id": CLUSTER, "nodepool_id": NP_WEB}]
     assert "released" in missing[0]["message"]
 
@@ -259,7 +265,7 @@ def test_group_referenced_by_a_pool_but_missing_in_ecs() -> None:
     obs = world()
     del obs.groups["sg-api"]
     result = resolve_and_build([src(cluster_id=CLUSTER, nodepool_ids=[NP_API])], obs, inspect_nodes=False)
-    assert codes(result) == [d.NO_SECURITY_GROUPS_FOUND, d.SECURITY_GROUP_NOT_FOUND]
+    assert codes(result) == [fc.NO_SECURITY_GROUPS_FOUND, fc.SECURITY_GROUP_NOT_FOUND]
     assert result["findings"][0]["ids"] == {"security_group_id": "sg-api", "node_pools": [NP_API]}
     assert NP_API in result["findings"][0]["message"]
 
@@ -278,17 +284,17 @@ def test_instances_and_tags_and_given_groups() -> None:
 
 
 VPC_CASES = [
-    ({"instance_ids": ["i-far", "i-w1"]}, ["sg-web"], [d.INSTANCE_IN_OTHER_VPC], {"instance_id": "i-far"}),
+    ({"instance_ids": ["i-far", "i-w1"]}, ["sg-web"], [fc.INSTANCE_IN_OTHER_VPC], {"instance_id": "i-far"}),
     (
         {"security_group_ids": ["sg-far", "sg-given"]},
         ["sg-given"],
-        [d.SECURITY_GROUP_IN_OTHER_VPC],
+        [fc.SECURITY_GROUP_IN_OTHER_VPC],
         {"security_group_id": "sg-far"},
     ),
     (
         {"instance_ids": ["i-far"]},
         [],
-        [d.INSTANCE_IN_OTHER_VPC, d.NO_SECURITY_GROUPS_FOUND],
+        [fc.INSTANCE_IN_OTHER_VPC, fc.NO_SECURITY_GROUPS_FOUND],
         {"instance_id": "i-far"},
     ),
 ]
@@ -334,12 +340,12 @@ def test_several_sources_share_groups_and_report_per_source() -> None:
     assert by_id["sg-web"]["sources"] == [0, 2]
     assert by_id["sg-tagged"]["sources"] == [1]
     # i-w2's two groups are reported by sources 0 and 2, once at the top.
-    multiple = [f for f in result["findings"] if f["code"] == d.INSTANCE_MULTIPLE_SECURITY_GROUPS]
+    multiple = [f for f in result["findings"] if f["code"] == fc.INSTANCE_MULTIPLE_SECURITY_GROUPS]
     assert len(multiple) == 1
-    assert [f["code"] for f in result["sources"][2]["findings"]] == [d.INSTANCE_MULTIPLE_SECURITY_GROUPS]
+    assert [f["code"] for f in result["sources"][2]["findings"]] == [fc.INSTANCE_MULTIPLE_SECURITY_GROUPS]
     assert sorted(f["code"] for f in result["sources"][3]["findings"]) == [
-        d.INSTANCE_NOT_FOUND,
-        d.NO_SECURITY_GROUPS_FOUND,
+        fc.INSTANCE_NOT_FOUND,
+        fc.NO_SECURITY_GROUPS_FOUND,
     ]
     assert result["sources"][3]["findings"][1]["ids"] == {"source": 3, "name": "ghost"}
     # The node's pool is kept when another source names the same instance directly.

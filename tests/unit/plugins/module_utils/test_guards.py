@@ -9,9 +9,9 @@ import json
 
 import pytest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import finding
-from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_rules import source_misses
+from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_guard import source_misses
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import finding
 from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import findings_failure_message
 from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import matching_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import parse_fail_on_findings

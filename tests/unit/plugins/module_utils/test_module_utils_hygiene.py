@@ -22,6 +22,9 @@ PURE = [
     "_retries",
     "_audit",
     "_discovery_rules",
+    "_discovery_guard",
+    "_finding_codes",
+    "_node_pools",
     "_sources",
     "_backends",
 ]

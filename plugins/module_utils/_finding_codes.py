@@ -1,0 +1,26 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) alibabacloud.apig contributors
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+# PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
+"""Discovery's finding codes (stable, for `when:` conditions and fail_on_findings) and how a finding is built."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Dict
+
+# Finding codes: stable, for `when:` conditions in playbooks.
+INSTANCE_MULTIPLE_SECURITY_GROUPS = "INSTANCE_MULTIPLE_SECURITY_GROUPS"
+INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL = "INSTANCE_GROUPS_DIFFER_FROM_NODEPOOL"
+INSTANCE_NOT_FOUND = "INSTANCE_NOT_FOUND"
+INSTANCE_IN_OTHER_VPC = "INSTANCE_IN_OTHER_VPC"
+SECURITY_GROUP_NOT_FOUND = "SECURITY_GROUP_NOT_FOUND"
+SECURITY_GROUP_IN_OTHER_VPC = "SECURITY_GROUP_IN_OTHER_VPC"
+CLUSTER_NOT_FOUND = "CLUSTER_NOT_FOUND"
+NODEPOOL_NOT_FOUND = "NODEPOOL_NOT_FOUND"
+TAGS_MATCH_NO_INSTANCE = "TAGS_MATCH_NO_INSTANCE"
+NO_SECURITY_GROUPS_FOUND = "NO_SECURITY_GROUPS_FOUND"
+
+
+def finding(code: str, message: str, **ids: Any) -> Dict[str, Any]:
+    return {"code": code, "message": message, "ids": {k: v for k, v in ids.items() if v is not None}}
