@@ -16,7 +16,8 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import chec
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 from ansible_collections.alibabacloud.apig.plugins.module_utils._services import gateway_services_report
-from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import verify_authorizations
+from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import check_authorizations
+from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import ingress_by_group
 
 
 def validate(params: dict) -> None:
@@ -86,13 +87,15 @@ def describe_gateways(module: AlibabaCloudModule) -> dict:
     result = {"changed": False, "gateways": gateways}
 
     if params["verify_backend_rules"]:
-        records = [record for gateway in gateways for record in gateway["authorizations"]]
-        checked, findings = verify_authorizations(session, records)
-        position = 0
+        # One ECS read per backend group of every gateway, in parallel; each gateway's authorizations are then
+        # checked with its own managed group standing for an empty sourceSecurityGroupId.
+        groups = [r.get("security_group_id") for g in gateways for r in g["authorizations"]]
+        ingress = ingress_by_group(session, groups)
+        findings = []
         for gateway in gateways:
-            count = len(gateway["authorizations"])
-            gateway["authorizations"] = checked[position : position + count]
-            position += count
+            managed = (gateway.get("security_group") or {}).get("security_group_id")
+            gateway["authorizations"], found = check_authorizations(gateway["authorizations"], ingress, managed)
+            findings += found
         # A finding names its rule; the rule tells which gateway it belongs to.
         rule_owner = {r.get("rule_id"): g["gateway_id"] for g in gateways for r in g["authorizations"]}
         for item in findings:

@@ -202,49 +202,11 @@ def ingress_by_group(session: Any, group_ids: Sequence[Any]) -> Dict[Any, Option
     return dict(zip(ordered, bounded_map(lambda group_id: group_ingress(session, group_id), ordered)))
 
 
-def verify_authorizations(
-    session: Any,
-    records: Sequence[Dict[str, Any]],
-    on_finding: Optional[Callable[[Dict[str, Any]], None]] = None,
-    managed_group: Optional[Callable[[], Optional[str]]] = None,
-) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
-    """One ECS DescribeSecurityGroupAttribute (ingress, all pages) per distinct backend group, then the check.
-
-    A record whose source_security_group_id the list left empty is checked against managed_group()
-    (the gateway's managed group, read once, and only when such a record is there).
-
-    Each group is checked in the thread that read it, and on_finding (when given) gets each finding
-    there, as soon as it is known. The result is in the order of records.
-    """
-    from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
-
-    fallback = None
-    if managed_group is not None and any(not r.get("source_security_group_id") for r in records):
-        fallback = managed_group()
-    by_group: Dict[Any, List[int]] = {}
-    for position, record in enumerate(records):
-        by_group.setdefault(record.get("security_group_id"), []).append(position)
-
-    def verify_group(group_id: Any) -> List[Outcome]:
-        permissions = group_ingress(session, group_id)
-        outcomes = [check_record(records[position], permissions, fallback) for position in by_group[group_id]]
-        for _checked, finding in outcomes:
-            if finding and on_finding:
-                on_finding(finding)
-        return outcomes
-
-    group_ids = sorted(by_group, key=lambda group_id: group_id or "")
-    ordered: Dict[int, Outcome] = {}
-    for group_id, outcomes in zip(group_ids, bounded_map(verify_group, group_ids)):
-        ordered.update(zip(by_group[group_id], outcomes))
-    return _split([ordered[position] for position in range(len(records))])
-
-
 INBOUND_RULE_REMOVED = "INBOUND_RULE_REMOVED_BY_CASCADE"
 
 
 def managed_group_reader(session: Any, gateway_id: str) -> Callable[[], Optional[str]]:
-    """GetGateway's securityGroup.securityGroupId, for verify_authorizations' managed_group (one call when used)."""
+    """GetGateway's securityGroup.securityGroupId, for an empty sourceSecurityGroupId (one call when used)."""
 
     def read() -> Optional[str]:
         from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig

@@ -89,10 +89,6 @@ options:
         C(GetGateway) (the gateway's VPC).
       - Mutually exclusive with O(sources).
     type: raw
-  gateway_id:
-    description:
-      - The gateway whose services O(gateway_services) (or O(sources[].gateway_services)) names; required with them.
-    type: str
   sources:
     description:
       - Several sources, each with the keys of the top-level source options, discovered in one run with shared,
@@ -169,6 +165,7 @@ options:
   gateway_id:
     description:
       - The APIG gateway the backends are for, of the form C(gw-cq7l5s5lhtgi6qasrdc0). One C(GetGateway) call.
+      - Required with O(gateway_services) (or O(sources[].gateway_services)), as the gateway whose services they name.
       - Its VPC is then the default of O(vpc_id), and the gateway is returned in RV(gateway), which
         M(alibabacloud.apig.gateway_sg_authorization) takes as its
         O(alibabacloud.apig.gateway_sg_authorization#module:gateway) so that it does not read the gateway again.

@@ -145,11 +145,10 @@ options:
   max_concurrent_writes:
     description:
       - How many add or delete calls may run at the same time (1 to 16).
-      - The default V(4) is where the benchmark's cold converge of 50 groups stops getting faster (medians of 4
-        runs are 6.8 s with V(1), 6.1 s with V(2), 5.1 s with V(4), 5.1 s with V(8)).
-      - If the API throttles the account's writes, fewer writers are faster, because every throttled call waits
-        before its retry (with writes limited to 20 a second, 7.6 s with V(1) and 9.8 s with V(4)). Use V(1) or
-        V(2) then. Throttled calls are retried either way (see O(max_attempts)).
+      - The ceiling of the adaptive rate limiter (see O(max_attempts)), which slows the writes down when the API
+        throttles them and speeds them up again when it stops, so the default needs no tuning. In the throttled
+        benchmark (tests/benchmark/README.md) the limiter under this ceiling was as fast as the best fixed setting.
+      - Lower it only to leave room for other tools that write to the same account at the same time.
     type: int
     default: 4
   verify_backend_rules:

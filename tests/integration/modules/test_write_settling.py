@@ -240,3 +240,15 @@ def test_discovery_with_pages_capped_at_10_finds_every_group(make_emulator: Any)
     assert {e["security_group"] for e in world["meta"]["desired"]} <= found
     result = run.task("discover")
     assert len({i["instance_id"] for i in result["instances"]}) == 250 + 230
+
+
+def test_gateway_info_verification_without_source_security_group_id_uses_the_gateway_group(emulator: Any) -> None:
+    emulator.set_knobs(empty_source_security_group_id=True)
+    seed_authorizations(emulator, [(SG1, "8080/8080", "")])
+    info = {"name": "info", "alibabacloud.apig.gateway_info": {"gateway_id": GW, "verify_backend_rules": True}}
+    run = run_tasks([info], emulator.env())
+    assert run.rc == 0, run
+    result = run.task("info")
+    assert [a["effective"] for a in result["gateways"][0]["authorizations"]] == [True] and result["findings"] == []
+    # The gateway read by gateway_info gives the managed group: no second GetGateway.
+    assert [c["action"] for c in apig_calls(emulator)] == ["GetGateway", LIST]
