@@ -126,15 +126,22 @@ def checked_listing(answer: Answer, wrapper: str, key: str, id_key: str) -> List
     return items
 
 
-def checked_instances(answer: Answer) -> List[Dict[str, Any]]:
-    """DescribeInstances items; each also has its groups, which discovery and purge rely on."""
-    items = checked_listing(answer, "Instances", "Instance", "InstanceId")
+def _checked_with_groups(
+    answer: Answer, wrapper: str, key: str, id_key: str, optional_key: str
+) -> List[Dict[str, Any]]:
+    """A listing whose items each carry SecurityGroupIds.SecurityGroupId (a list) and, optionally, optional_key."""
+    items = checked_listing(answer, wrapper, key, id_key)
     for index, item in enumerate(items):
-        path = f"Instances.Instance[{index}]"
+        path = f"{wrapper}.{key}[{index}]"
         groups = require(answer, item, "SecurityGroupIds", dict, f"{path}.SecurityGroupIds")
         require(answer, groups, "SecurityGroupId", list, f"{path}.SecurityGroupIds.SecurityGroupId")
-        optional(answer, item, "VpcAttributes", dict, f"{path}.VpcAttributes")
+        optional(answer, item, optional_key, dict, f"{path}.{optional_key}")
     return items
+
+
+def checked_instances(answer: Answer) -> List[Dict[str, Any]]:
+    """DescribeInstances items; each also has its groups, which discovery and purge rely on."""
+    return _checked_with_groups(answer, "Instances", "Instance", "InstanceId", "VpcAttributes")
 
 
 def _token_pages(
@@ -285,13 +292,9 @@ def network_interface_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
 
 def checked_network_interfaces(answer: Answer) -> List[Dict[str, Any]]:
     """DescribeNetworkInterfaces items; each with its groups (what the gateway must be authorized to)."""
-    items = checked_listing(answer, "NetworkInterfaceSets", "NetworkInterfaceSet", "NetworkInterfaceId")
-    for index, item in enumerate(items):
-        path = f"NetworkInterfaceSets.NetworkInterfaceSet[{index}]"
-        groups = require(answer, item, "SecurityGroupIds", dict, f"{path}.SecurityGroupIds")
-        require(answer, groups, "SecurityGroupId", list, f"{path}.SecurityGroupIds.SecurityGroupId")
-        optional(answer, item, "PrivateIpSets", dict, f"{path}.PrivateIpSets")
-    return items
+    return _checked_with_groups(
+        answer, "NetworkInterfaceSets", "NetworkInterfaceSet", "NetworkInterfaceId", "PrivateIpSets"
+    )
 
 
 class NetworkInterfacePager:

@@ -12,34 +12,23 @@
 
 from __future__ import annotations
 
-import collections
 import json
 from pathlib import Path
 
 import yaml
-from integration.playbook import REPO
 from integration.playbook import run_playbook
 from integration.reliability.helpers import assert_no_crash
+from integration.roles.test_backend_access import DEMO_PAIRS
+from integration.roles.test_backend_access import DEMO_VARS
+from integration.roles.test_backend_access import GATEWAY
+from integration.roles.test_backend_access import WRITES
+from integration.roles.test_backend_access import authorized_pairs
+from integration.roles.test_backend_access import call_counts
 
-DEMO_VARS = yaml.safe_load((REPO / "demo" / "backends.yml").read_text(encoding="utf-8"))
-GATEWAY = DEMO_VARS["backend_access_gateway_id"]
-WRITES = {"AddGatewaySecurityGroupRule", "DeleteGatewaySecurityGroupRule"}
-DEMO_PAIRS = {("sg-extra-hz01", "8080/8080"), ("sg-service1-hz01", "8080/8080"), ("sg-service2-hz01", "80/9000")}
 DISCOVER = "Discover the security groups behind the backends"
 CONVERGE = "Converge the gateway's authorizations"
 SUMMARY = "Summarise the gateway's backend access"
 SERVICE1, SERVICE2 = DEMO_VARS["backend_access_backends"]
-
-
-def call_counts(emulator) -> collections.Counter:
-    counts = collections.Counter(call["action"] for call in emulator.calls())
-    emulator.clear_calls()
-    return counts
-
-
-def authorized_pairs(emulator) -> set:
-    gateway = next(g for g in emulator.state()["gateways"] if g["id"] == GATEWAY)
-    return {(a["security_group"], a["port_range"]) for a in gateway.get("authorizations") or []}
 
 
 def authorize(emulator, **extra_vars):
