@@ -13,6 +13,7 @@ needs that the machine lacks is a failure, never a skip.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import glob
 import os
 import shutil
@@ -40,27 +41,46 @@ def find_python(version: str) -> str:
 
 
 def build_venv(minor: str) -> Path:
-    """`.venv-core-<minor>` with exactly the pinned packages; rebuilt when the pins change."""
+    """`.venv-core-<minor>` with exactly the pinned packages; rebuilt when the pins change.
+
+    Two gates may ask for it at once: one builds it under a lock while the other waits.
+    """
     venv = REPO / f".venv-core-{minor}"
+    lock = REPO / ".build" / f"venv-core-{minor}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        if not is_current(venv, minor):
+            install_venv(venv, minor)
+    return venv
+
+
+def is_current(venv: Path, minor: str) -> bool:
+    stamp = venv / ".installed"
+    return stamp.exists() and stamp.read_text() == (HERE / f"constraints-{minor}.txt").read_text()
+
+
+def install_venv(venv: Path, minor: str) -> None:
     constraints = HERE / f"constraints-{minor}.txt"
     stamp = venv / ".installed"
-    if stamp.exists() and stamp.read_text() == constraints.read_text():
-        return venv
     shutil.rmtree(venv, ignore_errors=True)
     subprocess.check_call([find_python(PYTHONS[minor]), "-m", "venv", str(venv)])
     python = str(venv / "bin" / "python")
     subprocess.check_call([python, "-m", "pip", "install", "--quiet", "pip==26.3"])
     subprocess.check_call([python, "-m", "pip", "install", "--quiet", "-r", str(constraints)])
     stamp.write_text(constraints.read_text())
-    return venv
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("minor", choices=sorted(PYTHONS))
     parser.add_argument("--junitxml")
+    parser.add_argument("--venv-only", action="store_true", help="build the venv, print its path, run nothing")
     args = parser.parse_args()
     venv = build_venv(args.minor)
+    if args.venv_only:
+        print(venv)
+        return 0
     command = [str(venv / "bin" / "python"), "-m", "pytest", "-q", "-n", os.environ.get("PYTEST_WORKERS", "2")]
     command += ["-p", "no:cacheprovider"] + SUITES
     if args.junitxml:

@@ -35,6 +35,9 @@ WORK = Path(tempfile.gettempdir()) / f"apig-gates-{hashlib.sha256(str(REPO).enco
 LOGS = REPO / ".build" / "gates" / "logs"  # each tool's full output, for a look after a failure
 NAMESPACE, NAME = "alibabacloud", "apig"
 PYTHON_VERSION = "3.11"
+# ansible-test (sanity, units) runs from the newest ansible-core the collection is tested on, on the Python it needs:
+# the venv that tests/core_versions/run.py builds for that version.
+ANSIBLE_TEST_CORE, ANSIBLE_TEST_PYTHON = "2.21", "3.12"
 
 
 def enter_tools_venv() -> None:
@@ -63,6 +66,20 @@ def tool_env(**extra: str) -> dict:
     env["PY_COLORS"] = "0"
     env.update(extra)
     return env
+
+
+def ansible_test_env(copy: Path) -> tuple[Path, dict]:
+    """The ansible-test of ANSIBLE_TEST_CORE (its venv built or refreshed first) and the environment to run it in."""
+    built = subprocess.run(
+        [sys.executable, str(REPO / "tests" / "core_versions" / "run.py"), ANSIBLE_TEST_CORE, "--venv-only"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    venv = Path(built.stdout.strip().splitlines()[-1])
+    env = tool_env(ANSIBLE_TEST_CONTENT_ROOT=str(copy), VIRTUAL_ENV=str(venv))
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), env["PATH"]])
+    return venv / "bin" / "ansible-test", env
 
 
 def collection_files() -> list[str]:

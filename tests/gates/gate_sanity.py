@@ -1,6 +1,9 @@
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Gate: `ansible-test sanity` (ansible-core 2.19, Python 3.11) on a copy of the collection, with no ignore files.
+"""Gate: `ansible-test sanity` (ansible-core 2.21, Python 3.12) on a copy of the collection, with no ignore files.
+
+ansible-test is the one of tests/core_versions' 2.21 venv (`_common.ansible_test_env`), the newest release the
+collection is tested on.
 
     python3 tests/gates/gate_sanity.py [--test NAME ...] [ansible-test options]
 
@@ -38,19 +41,21 @@ subprocess.check_call([sys.executable, "-m", "pip", "install", "--disable-pip-ve
 '''
 
 
-def ansible_test_pip_version() -> str:
-    """The pip version ansible-test bootstraps into its venvs (ansible_test/_internal/python_requirements.py)."""
-    import ansible_test  # the tools venv's copy, the one that runs
-
-    source = Path(ansible_test.__file__).parent / "_internal" / "python_requirements.py"
+def ansible_test_pip_version(ansible_test: Path) -> str:
+    """The pip version the `ansible_test` executable bootstraps into its venvs (_internal/python_requirements.py)."""
+    package = "lib/python*/site-packages/ansible_test/_internal/python_requirements.py"
+    found = sorted(ansible_test.parent.parent.glob(package))
+    if not found:
+        raise SystemExit(f"sanity: no ansible_test package beside {ansible_test}")
+    source = found[0]
     match = re.search(r"default_packages = dict\(\s*pip='([0-9.]+)'", source.read_text(encoding="utf-8"))
     if not match:
         raise SystemExit("sanity: cannot find the pip version ansible-test bootstraps; update gate_sanity.py")
     return match.group(1)
 
 
-def lay_down_pip_stand_in() -> Path:
-    version = ansible_test_pip_version()
+def lay_down_pip_stand_in(ansible_test: Path) -> Path:
+    version = ansible_test_pip_version(ansible_test)
     cache = Path.home() / ".ansible" / "test" / "cache" / f"get_pip_{version.replace('.', '_')}.py"
     cache.parent.mkdir(parents=True, exist_ok=True)
     if not cache.exists() or cache.read_text(encoding="utf-8") != STAND_IN:
@@ -65,7 +70,7 @@ def junit_results(junit_dir: Path) -> dict:
     results = {}
     for path in sorted(junit_dir.glob("*.xml")):
         for case in ET.parse(path).getroot().iter("testcase"):
-            name = (case.get("name") or path.stem).replace(f"-python-{_common.PYTHON_VERSION}", "")
+            name = (case.get("name") or path.stem).replace(f"-python-{_common.ANSIBLE_TEST_PYTHON}", "")
             skipped = case.find("skipped")
             if case.find("failure") is not None or case.find("error") is not None:
                 results[name] = "failed"
@@ -79,17 +84,17 @@ def junit_results(junit_dir: Path) -> dict:
 def main() -> int:
     _common.enter_tools_venv()
     gate = _common.Gate("sanity")
-    stand_in = lay_down_pip_stand_in()
-    print(f"sanity: pip bootstrap stand-in at {stand_in}")
     copy = _common.collection_copy("sanity", keep=("tests/output",))
+    ansible_test, env = _common.ansible_test_env(copy)
+    stand_in = lay_down_pip_stand_in(ansible_test)
+    print(f"sanity: pip bootstrap stand-in at {stand_in}")
     junit_dir = copy / "tests" / "output" / "junit"
     shutil.rmtree(junit_dir, ignore_errors=True)
-    env = _common.tool_env(ANSIBLE_TEST_CONTENT_ROOT=str(copy))
     command = [
-        _common.TOOLS_BIN / "ansible-test",
+        ansible_test,
         "sanity",
         "--python",
-        _common.PYTHON_VERSION,
+        _common.ANSIBLE_TEST_PYTHON,
         "--local",
         "--color",
         "no",

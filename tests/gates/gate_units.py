@@ -1,6 +1,6 @@
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Gate: `ansible-test units` (ansible-core 2.19, Python 3.11) runs tests/unit on a copy of the collection.
+"""Gate: `ansible-test units` (ansible-core 2.21, Python 3.12) runs tests/unit on a copy of the collection.
 
     python3 tests/gates/gate_units.py [ansible-test options]
 
@@ -22,14 +22,14 @@ import gate_sanity
 def main() -> int:
     _common.enter_tools_venv()
     gate = _common.Gate("units")
-    gate_sanity.lay_down_pip_stand_in()
     copy = _common.collection_copy("units", keep=("tests/output",))
-    env = _common.tool_env(ANSIBLE_TEST_CONTENT_ROOT=str(copy))
+    ansible_test, env = _common.ansible_test_env(copy)
+    gate_sanity.lay_down_pip_stand_in(ansible_test)
     command = [
-        _common.TOOLS_BIN / "ansible-test",
+        ansible_test,
         "units",
         "--python",
-        _common.PYTHON_VERSION,
+        _common.ANSIBLE_TEST_PYTHON,
         "--venv",
         "--requirements",
         "--color",
@@ -38,7 +38,8 @@ def main() -> int:
     ]
     rc, output = _common.run(command, cwd=copy, env=env, log=_common.LOGS / "units.log", timeout=900)
     summary = re.findall(r"^=+ (.*(?:passed|failed|error|no tests ran).*) =+$", output, re.M)
-    detail = summary[-1] if summary else "no pytest summary"
+    # ansible-test runs the module_utils (target) tests and the controller tests in two pytest sessions.
+    detail = "; ".join(summary) if summary else "no pytest summary"
     if rc != 0:
         return gate.verdict(False, f"ansible-test units exited {rc}: {detail}")
     return gate.verdict(True, detail)

@@ -30,8 +30,8 @@ import tools_venv  # noqa: E402  (stdlib only: safe before the tools venv exists
 
 # Longest first, so that two workers finish close together.
 GATES = {
-    "sanity": "ansible-test sanity (2.19, Python 3.11), no ignore files",
-    "units": "ansible-test units on tests/unit",
+    "sanity": "ansible-test sanity (2.21, Python 3.12), no ignore files",
+    "units": "ansible-test units (2.21, Python 3.12) on tests/unit",
     "importer": "galaxy-importer on the built tarball (ansible-doc, ansible-lint, checks)",
     "diagram": "the demo audit report's Mermaid diagram rendered by mermaid-cli on Debian's Chromium",
     "lint": "ansible-lint --profile production (modules' EXAMPLES included)",
