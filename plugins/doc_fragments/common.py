@@ -68,16 +68,6 @@ options:
       - If not set, the environment variable E(ALIBABA_CLOUD_ENDPOINT_CS) is used, and otherwise
         C(cs.<region>.aliyuncs.com).
     type: str
-  connect_timeout:
-    description:
-      - Seconds to wait for a connection to an API endpoint.
-    type: float
-    default: 5.0
-  read_timeout:
-    description:
-      - Seconds to wait for an API response once connected.
-    type: float
-    default: 30.0
   max_attempts:
     description:
       - How many times one API call is attempted in all, when it fails with throttling, a server error (HTTP 5xx),
@@ -97,11 +87,6 @@ options:
         calls.
     type: int
     default: 8
-  retry_timeout:
-    description:
-      - The most seconds one API call may spend waiting between retries, in all.
-    type: float
-    default: 120.0
   adaptive_rate_limit:
     description:
       - Whether requests are paced by the adaptive rate limiter described under O(max_attempts).

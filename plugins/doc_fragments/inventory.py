@@ -61,27 +61,12 @@ options:
     type: str
     env:
       - name: ALIBABA_CLOUD_ENDPOINT_APIG
-  connect_timeout:
-    description:
-      - Seconds to wait for a connection to an API endpoint.
-    type: float
-    default: 5.0
-  read_timeout:
-    description:
-      - Seconds to wait for an API response once connected.
-    type: float
-    default: 30.0
   max_attempts:
     description:
       - How many times one API call is attempted in all, when it fails with throttling, a server error (HTTP 5xx),
         a dropped connection or a timeout. V(1) disables retries.
     type: int
     default: 8
-  retry_timeout:
-    description:
-      - The most seconds one API call may spend waiting between retries, in all.
-    type: float
-    default: 120.0
   adaptive_rate_limit:
     description:
       - Whether requests are paced by an adaptive rate limiter per region, as in the modules. Leave it on.

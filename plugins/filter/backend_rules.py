@@ -9,6 +9,8 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import ID_PATTERNS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import undeclared_ranges as _undeclared_ranges
 
 # What the parser raises for input it refuses: each message names the field (with its index) and the value.
@@ -29,6 +31,15 @@ def backend_rules(entries, discovered, state="present"):
         raise AnsibleFilterError(str(err)) from None
 
 
+def resource_id(value, field, kind):
+    if kind not in ID_PATTERNS:
+        raise AnsibleFilterError(f"resource_id: kind {kind!r} is not one of {', '.join(sorted(ID_PATTERNS))}")
+    try:
+        return check_id(field, value, kind)
+    except INPUT_ERRORS as err:
+        raise AnsibleFilterError(str(err)) from None
+
+
 def undeclared_ranges(authorizations, rules):
     try:
         return _undeclared_ranges(authorizations or [], rules or [])
@@ -41,5 +52,6 @@ class FilterModule:
         return {
             "backend_entries": backend_entries,
             "backend_rules": backend_rules,
+            "resource_id": resource_id,
             "undeclared_ranges": undeclared_ranges,
         }

@@ -26,6 +26,7 @@ extends_documentation_fragment:
   - constructed
   - inventory_cache
   - alibabacloud.apig.inventory
+  - alibabacloud.apig.timeouts
 options:
   plugin:
     description: The name of this plugin; makes the file an inventory source of it.

@@ -49,6 +49,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._records import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import AuthorizationRequest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import parse_request
 from ansible_collections.alibabacloud.apig.plugins.module_utils._settle import DEFAULT_WAIT_TIMEOUT
+from ansible_collections.alibabacloud.apig.plugins.module_utils._settle import settle_before_removals
 from ansible_collections.alibabacloud.apig.plugins.module_utils._settle import settle_writes
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascade_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascaded_groups
@@ -162,6 +163,9 @@ def write_and_reread(
             request.max_concurrent_writes,
             on_action_done=action_done,
             purge_hints=purge_candidates(current, request.groups),
+            settle_adds=lambda so_far: settle_before_removals(
+                module.session, request.gateway_id, so_far, request.max_concurrent_writes, action_done
+            ),
             shared=shared,
         )
         records, actions, warnings = settle_writes(

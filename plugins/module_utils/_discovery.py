@@ -104,18 +104,26 @@ def _wanted_instance_ids(
 
 
 def _read_services(
-    session: Any, sources: Sequence[Source], gateway: Optional[Dict[str, Any]]
+    session: Any,
+    sources: Sequence[Source],
+    gateway: Optional[Dict[str, Any]],
+    known_services: Optional[Sequence[Dict[str, Any]]] = None,
 ) -> Tuple[Tuple[Dict[str, Any], ...], Tuple[Dict[str, Any], ...]]:
     """The gateway's services and their endpoints' groups, when a source names gateway_services.
 
-    A name the gateway has no service for fails here, before anything is written: a source that
-    silently selected nothing would, with purge, revoke what that service needs.
+    known_services (gateway_info's, given in the `gateway` option) are used as they are: nothing is read,
+    and their mapping findings are gateway_info's, not repeated. A name the gateway has no service for
+    fails here, before anything is written: a source that silently selected nothing would, with purge,
+    revoke what that service needs.
     """
     if not any(s.gateway_services for s in sources):
         return (), ()
     gateway_id = gateway["gateway_id"]
-    cluster_ids = sorted({s.cluster_id for s in sources if s.cluster_id})
-    services, findings, _lookup = gateway_services_report(session, gateway, (), cluster_ids, check_ports=False)
+    if known_services is not None:
+        services, findings = list(known_services), []
+    else:
+        cluster_ids = sorted({s.cluster_id for s in sources if s.cluster_id})
+        services, findings, _lookup = gateway_services_report(session, gateway, (), cluster_ids, check_ports=False)
     for source in sources:
         unknown = unknown_service_names(source, services)
         if unknown:
@@ -135,6 +143,7 @@ def discover(
     inspect_nodes: bool = True,
     with_sources: bool = False,
     gateway: Optional[Dict[str, Any]] = None,
+    known_services: Optional[Sequence[Dict[str, Any]]] = None,
 ) -> Dict[str, Any]:
     """Read what the sources need (each thing once for all of them), then build the result.
 
@@ -143,9 +152,10 @@ def discover(
     set its DescribeInstances pages; ceil(ids/100) DescribeInstances for every instance id of every
     source and node together (minus those a tag look-up already returned); ceil(groups/100)
     DescribeSecurityGroups for every group found; for gateway_services, the gateway, its services and
-    the ENIs of their endpoints (_services); `gateway` is GetGateway's, read by the caller.
+    the ENIs of their endpoints (_services), unless known_services gives them; `gateway` is GetGateway's,
+    read by the caller.
     """
-    services, service_findings = _read_services(session, sources, gateway)
+    services, service_findings = _read_services(session, sources, gateway, known_services)
     clusters, tag_matches, instances = _read_clusters_and_tags(session, sources, inspect_nodes)
     wanted_ids = _wanted_instance_ids(sources, clusters, inspect_nodes) - set(instances)
     if wanted_ids:
@@ -176,9 +186,10 @@ def run_backend_sg_info(module: Any) -> Dict[str, Any]:
     sources = parse_sources(params)
     if gateway_id is None and any(s.gateway_services for s in sources):
         raise OptionError("gateway_id", None, "is required by a gateway_services source (the gateway whose services)")
-    # One GetGateway: the backends must be in the gateway's VPC, gateway_services reads its services, and the
-    # converge's pre-check takes the gateway from this result.
-    gateway = _apig.get_gateway(module.session, gateway_id) if gateway_id is not None else None
+    # One GetGateway (none when the task is given the gateway): the backends must be in the gateway's VPC,
+    # gateway_services reads its services, and the converge's pre-check takes the gateway from this result.
+    given = given_gateway(params.get("gateway"), gateway_id)
+    gateway = given or (_apig.get_gateway(module.session, gateway_id) if gateway_id is not None else None)
     result = discover(
         module.session,
         sources,
@@ -186,6 +197,7 @@ def run_backend_sg_info(module: Any) -> Dict[str, Any]:
         inspect_nodes=params["inspect_nodes"],
         with_sources=params["sources"] is not None,
         gateway=gateway,
+        known_services=(given or {}).get("services"),
     )
     if gateway is not None:
         result["gateway"] = {key: gateway[key] for key in ("gateway_id", "name", "vpc_id", "security_group")}
@@ -195,6 +207,29 @@ def run_backend_sg_info(module: Any) -> Dict[str, Any]:
     if params["fail_on_empty"]:
         guard_empty_sources(module, sources, result)
     return dict(changed=False, **result)
+
+
+def given_gateway(gateway: Any, gateway_id: Optional[str]) -> Optional[Dict[str, Any]]:
+    """The `gateway` option (an item of gateway_info's gateways, or this module's `gateway`) checked; OptionError."""
+    if gateway is None:
+        return None
+    if gateway_id is None:
+        raise OptionError("gateway_id", None, "is required with gateway (the gateway it describes)")
+    if not isinstance(gateway, dict):
+        raise OptionError("gateway", gateway, "must be a dictionary (an item of gateway_info's gateways)")
+    if gateway.get("gateway_id") != gateway_id:
+        raise OptionError("gateway.gateway_id", gateway.get("gateway_id"), f"is not gateway_id {gateway_id!r}")
+    vpc_id = gateway.get("vpc_id")
+    if vpc_id is not None:
+        check_id("gateway.vpc_id", vpc_id, "vpc")
+    services = gateway.get("services")
+    if services is not None:
+        if not isinstance(services, list):
+            raise OptionError("gateway.services", services, "must be a list (gateway_info's services)")
+        for index, service in enumerate(services):
+            if not (isinstance(service, dict) and isinstance(service.get("endpoints"), list)):
+                raise OptionError(f"gateway.services[{index}]", service, "must be a service with its endpoints")
+    return dict(gateway, security_group=gateway.get("security_group") or {}, name=gateway.get("name"))
 
 
 def guard_empty_sources(module: Any, sources: Sequence[Source], result: Dict[str, Any]) -> None:

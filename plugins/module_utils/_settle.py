@@ -149,6 +149,25 @@ class Settler:
         return f"{len(self.actions)}{' other' if other else ''} write(s) were applied (see actions)"
 
 
+def settle_before_removals(
+    session: Any, gateway_id: str, applied: AppliedPlan, limit: int, on_action_done: Callable
+) -> AppliedPlan:
+    """One list read before any removal: ambiguous adds listed are done, the missing ones added once more.
+
+    Returns the plan's outcome so far with those adds; WriteFailed if an add made again fails.
+    """
+    settler = Settler(session, gateway_id, applied, limit, on_action_done)
+    listed = record_pairs(settler.read())
+    settler.settle_listed(listed)
+    try:
+        settler.readd_missing(listed)
+    except WriteFailed as err:
+        err.hint += "; no authorization was removed, because removals only run after every add succeeded."
+        raise
+    unsettled = list({id(unsettled): unsettled for unsettled, _retry in settler.pending.values()}.values())
+    return AppliedPlan(settler.actions, unsettled, settler.added, settler.deleted)
+
+
 def settle_writes(
     session: Any,
     gateway_id: str,

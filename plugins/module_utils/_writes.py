@@ -48,7 +48,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
-from ansible_collections.alibabacloud.apig.plugins.module_utils._records import record_pairs
 
 # --- the actions ------------------------------------------------------------------------------------
 
@@ -264,26 +263,15 @@ class _PlanWriter:
     def actions(self) -> List[Dict[str, Any]]:
         return [self.done[i] for i in sorted(self.done)]
 
-    def settle_before_removals(self, limit: int) -> None:
-        """One list read: ambiguous adds listed are done, the missing ones added once more (WriteFailed if not)."""
-        # _settle builds on this module's writes: imported here, when the first list read is due.
-        from ansible_collections.alibabacloud.apig.plugins.module_utils._settle import Settler
-
-        applied = AppliedPlan(self.actions(), self.unsettled, self.added, set())
-        settler = Settler(self.session, self.gateway_id, applied, limit, self.on_action_done)
-        listed = record_pairs(settler.read())
-        settler.settle_listed(listed)
-        try:
-            settler.readd_missing(listed)
-        except WriteFailed as err:
-            err.hint += "; no authorization was removed, because removals only run after every add succeeded."
-            raise
-        extra = settler.actions[len(applied.actions) :]
+    def settle_before_removals(self, settle_adds: Callable[[AppliedPlan], AppliedPlan]) -> None:
+        """Ambiguous adds decided by the list (settle_adds) before any removal; its adds join this run's actions."""
+        settled = settle_adds(AppliedPlan(self.actions(), self.unsettled, self.added, set()))
+        extra = settled.actions[len(self.done) :]
         for index, action in enumerate(extra):
             self.done[len(self.position) + index] = action
         self.position.update({("settled", i): len(self.position) + i for i in range(len(extra))})
-        self.added = settler.added
-        self.unsettled = list({id(unsettled): unsettled for unsettled, _retry in settler.pending.values()}.values())
+        self.added = set(settled.added)
+        self.unsettled = list(settled.unsettled)
 
     def restore_deleted_ranges(self, limit: int) -> int:
         """After a failed delete phase: add back the re-adds of the rules that were deleted; how many failed."""
@@ -334,13 +322,15 @@ def execute_plan(
     max_concurrent_writes: int,
     on_action_done: Callable[[Dict[str, Any]], None],
     purge_hints: Dict[str, List[str]],
+    settle_adds: Callable[[AppliedPlan], AppliedPlan],
     shared: FrozenSet[str] = frozenset(),
 ) -> AppliedPlan:
     """Run the plan's writes: adds, then (only if they all succeeded or are unsettled) deletes, then re-adds.
 
     An add refused as a conflict, or whose outcome is ambiguous, is not an action: it is returned
-    unsettled, for _settle.settle_writes to decide by the list. A delete answered "rule not found" is
-    already done. A rule id in `shared` is deleted without cascade (shared_rule_ids).
+    unsettled, for _settle.settle_writes to decide by the list. Before removals, ambiguous adds are
+    decided by one list read (settle_adds: _settle.settle_before_removals). A delete answered "rule not
+    found" is already done. A rule id in `shared` is deleted without cascade (shared_rule_ids).
     on_action_done gets each action as it is made. Raises WriteFailed on the first failure.
     """
     writer = _PlanWriter(
@@ -361,7 +351,7 @@ def execute_plan(
             continue
         if phase != "add" and any(not u.refused for u in writer.unsettled):
             # Removals only follow adds that are known to exist: settle the ambiguous ones by the list first.
-            writer.settle_before_removals(max_concurrent_writes)
+            writer.settle_before_removals(settle_adds)
         failure = run_bounded(list(steps), write, max_concurrent_writes, writer.finished)
         if failure is not None:
             step, err, count = failure

@@ -170,6 +170,17 @@ options:
         M(alibabacloud.apig.gateway_sg_authorization) takes as its
         O(alibabacloud.apig.gateway_sg_authorization#module:gateway) so that it does not read the gateway again.
     type: str
+  gateway:
+    description:
+      - The gateway of O(gateway_id), read earlier in the same play. An item of
+        RV(alibabacloud.apig.gateway_info#module:gateways) or this module's own RV(gateway). The module then does
+        not call C(GetGateway).
+      - When it has C(services) (M(alibabacloud.apig.gateway_info) with
+        O(alibabacloud.apig.gateway_info#module:services=true)), the O(gateway_services) sources take the services
+        from it, and C(ListServices), C(GetService) and the ENI look-ups are not called again. Their findings about
+        endpoints that cannot be mapped are then gateway_info's, and are not repeated here.
+      - Its C(gateway_id) must be O(gateway_id). The collection's audit playbook passes gateway_info's gateway.
+    type: dict
   inspect_nodes:
     description:
       - With V(true), besides the node pools' scaling-group security groups, read the groups each node of the
@@ -199,6 +210,7 @@ seealso:
   - module: alibabacloud.apig.gateway_info
 extends_documentation_fragment:
   - alibabacloud.apig.common
+  - alibabacloud.apig.timeouts
   - alibabacloud.apig.findings
   - alibabacloud.apig.attributes
   - alibabacloud.apig.attributes.info_module
@@ -479,6 +491,7 @@ ARGUMENT_SPEC = dict(
     fail_on_empty=dict(type="bool", default=False),
     vpc_id=dict(type="str"),
     gateway_id=dict(type="str"),
+    gateway=dict(type="dict"),
     inspect_nodes=dict(type="bool", default=True),
     return_instances=dict(type="bool", default=True),
     **FINDINGS_ARGUMENT_SPEC,

@@ -112,6 +112,7 @@ seealso:
   - module: alibabacloud.apig.backend_sg_info
 extends_documentation_fragment:
   - alibabacloud.apig.common
+  - alibabacloud.apig.timeouts
   - alibabacloud.apig.findings
   - alibabacloud.apig.attributes
   - alibabacloud.apig.attributes.info_module

@@ -226,6 +226,7 @@ seealso:
     link: https://www.alibabacloud.com/help/en/api-gateway/cloud-native-api-gateway/user-guide/configure-security-group-rules
 extends_documentation_fragment:
   - alibabacloud.apig.common
+  - alibabacloud.apig.timeouts
   - alibabacloud.apig.findings
   - alibabacloud.apig.attributes
 attributes:

@@ -11,6 +11,7 @@ address forms the API may use (`ip:port`, or bare IPs with the ports in `ports[]
 from __future__ import annotations
 
 import collections
+import json
 import math
 
 import pytest
@@ -380,3 +381,43 @@ def test_more_than_a_hundred_ips_cost_ceil_n_over_100_calls_per_lookup_kind(make
     pods_service = next(s for s in capped["gateways"][0]["services"] if s["name"] == "pods")
     assert sorted(e["address"] for e in pods_service["endpoints"]) == sorted(pods)
     assert {e["network_interface_id"][:8] for e in pods_service["endpoints"]} == {"eni-pods"}
+
+
+def test_the_audit_reads_the_gateway_and_its_services_once_for_a_gateway_services_entry(make_emulator, tmp_path):
+    """gateway_info (services: true) reads them; backend_sg_info takes them from its `gateway` option."""
+    emulator = make_world(make_emulator, "ip:port")
+    assert authorize(emulator).rc == 0
+    emulator.clear_calls()
+    audit = run_playbook(
+        "alibabacloud.apig.audit", emulator.env(), extra_vars=dict(ROLE_VARS, apig_audit_report_dir=str(tmp_path))
+    )
+    assert audit.rc == 0, audit
+    calls = counts(emulator)
+    assert calls["GetGateway"] == 1 and calls["ListServices"] == math.ceil(SERVICES / 100)
+    assert calls["DescribeNetworkInterfaces"] == math.ceil(ENIS / 500)
+    assert not set(WRITES) & set(calls)
+    discovered = audit.task("Discover the declared backends' security groups")
+    assert sorted({group for group, _range in EXACT_PAIRS}) == discovered["sources"][0]["security_group_ids"]
+    # The mapping findings are gateway_info's, each once in the audit.
+    report = (tmp_path / f"{GATEWAY}.json").read_text()
+    document = json.loads(report)
+    codes = [f["code"] for f in document["findings"] if f["code"].startswith("SERVICE_")]
+    assert sorted(codes) == ["SERVICE_ADDRESS_NOT_IP", "SERVICE_ENDPOINT_NOT_FOUND"]
+    assert document["summary"]["missing"] == 0
+
+
+def test_backend_sg_info_given_a_gateway_of_another_id_fails_before_any_call(make_emulator):
+    emulator = make_world(make_emulator, "ip")
+    info = services_info(emulator)["gateways"][0]
+    emulator.clear_calls()
+    source = {"gateway_services": "all"}
+    tasks = [
+        {"name": "other", BSI: dict(gateway_id="gw-other01", gateway=info, **source), "ignore_errors": True},
+        {"name": "given", BSI: dict(gateway_id=GATEWAY, gateway=info, **source)},
+    ]
+    run = run_tasks(tasks, emulator.env())
+    assert run.rc == 0, run
+    assert run.task("other")["msg"] == "gateway.gateway_id: 'gw-svc01' is not gateway_id 'gw-other01'"
+    given = run.task("given")
+    assert sorted(given["security_group_ids"]) == sorted({group for group, _range in EXACT_PAIRS})
+    assert {"GetGateway", "ListServices", "GetService", "DescribeNetworkInterfaces"}.isdisjoint(counts(emulator))

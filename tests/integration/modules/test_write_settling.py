@@ -57,6 +57,23 @@ def test_two_back_to_back_converges_on_a_lagging_list_authorize_each_range_once(
     assert [c["action"] for c in calls][-1] == LIST and calls[0]["action"] == LIST
 
 
+def test_an_ambiguous_add_is_settled_by_one_list_read_before_any_removal(emulator: Any) -> None:
+    # The add answers 503 (it may have been applied) and is not retried: the list decides before the purge
+    # removes anything. It is not listed, so it is added once more; then the delete, then the wait's list.
+    seed_authorizations(emulator, [(SG2, "7000/7000", None)])
+    emulator.set_faults([{"action": ADD, "fail_next": 1}])
+    emulator.clear_calls()
+    rules = [{"security_group_id": SG1, "port_ranges": ["8080"]}]
+    run = run_tasks([task("purge", rules=rules, purge_security_groups=True, max_attempts=1)], emulator.env())
+    assert run.rc == 0, run
+    assert world_authorizations(emulator) == [(SG1, "8080/8080")]
+    writes_and_lists = [c["action"] for c in apig_calls(emulator) if c["action"] in (LIST, ADD, DELETE)]
+    assert writes_and_lists == [LIST, ADD, LIST, ADD, DELETE, LIST]
+    actions = run.task("purge")["actions"]
+    # The planned steps first, in plan order; the add settled by the list after them.
+    assert [(a["action"], a["security_group_id"]) for a in actions] == [("delete", SG2), ("add", SG1)]
+
+
 def test_wait_timeout_runs_out_naming_the_writes_not_visible_and_a_rerun_adds_nothing_twice(emulator: Any) -> None:
     # A lag far longer than the budget, however slow the machine; then the list catches up before the re-run.
     emulator.set_knobs(list_lag_ms=600_000, duplicate_adds="accept")

@@ -98,6 +98,17 @@ def test_no_backends_with_purge_is_refused_before_any_call(emulator):
     assert authorized_pairs(emulator) == DEMO_PAIRS
 
 
+def test_a_bad_gateway_id_is_refused_before_any_call(emulator):
+    """The same check as the modules' (_ids.check_id), through the resource_id filter: whitespace shown by repr."""
+    for given, shown in (("demo-gateway", "'demo-gateway'"), ("gw-demo-hz01\n", "'gw-demo-hz01\\n'")):
+        run = authorize(emulator, backend_access_gateway_id=given)
+        assert run.rc != 0, run
+        failed = failed_task(run)
+        assert failed["_task"] == "Check the gateway id"
+        assert f"backend_access_gateway_id: {shown} " in failed["msg"], failed["msg"]
+        assert emulator.calls() == []
+
+
 def test_a_miss_without_purge_fails_unless_the_entry_allows_it(emulator):
     typo = dict(SERVICE1, nodepool_names=["service1_pool"])
     refused = authorize(emulator, backend_access_backends=[typo, SERVICE2])
