@@ -219,9 +219,7 @@ def given_gateway(gateway: Any, gateway_id: Optional[str]) -> Optional[Dict[str,
         raise OptionError("gateway", gateway, "must be a dictionary (an item of gateway_info's gateways)")
     if gateway.get("gateway_id") != gateway_id:
         raise OptionError("gateway.gateway_id", gateway.get("gateway_id"), f"is not gateway_id {gateway_id!r}")
-    vpc_id = gateway.get("vpc_id")
-    if vpc_id is not None:
-        check_id("gateway.vpc_id", vpc_id, "vpc")
+    check_id("gateway.vpc_id", gateway.get("vpc_id"), "vpc")
     services = gateway.get("services")
     if services is not None:
         if not isinstance(services, list):

@@ -269,6 +269,26 @@ GROUPS: Dict[str, List[Case]] = {
         bsi("no source", ("one of the following is required", "cluster_id", "sources"), vpc_id="vpc-demo-hz01"),
         bsi("empty sources", ("sources: [] must be a non-empty list",), sources=[]),
         bsi(
+            "gateway without gateway_id",
+            ("gateway_id is required with gateway",),
+            security_group_ids=[SG1],
+            gateway={"gateway_id": "gw-demo-hz01", "vpc_id": "vpc-demo-hz01"},
+        ),
+        bsi(
+            "gateway of another id",
+            ("gateway.gateway_id: 'gw-other' is not gateway_id 'gw-demo-hz01'",),
+            security_group_ids=[SG1],
+            gateway_id="gw-demo-hz01",
+            gateway={"gateway_id": "gw-other", "vpc_id": "vpc-demo-hz01"},
+        ),
+        bsi(
+            "gateway without its VPC",
+            ("gateway.vpc_id is not a vpc id",),
+            security_group_ids=[SG1],
+            gateway_id="gw-demo-hz01",
+            gateway={"gateway_id": "gw-demo-hz01"},
+        ),
+        bsi(
             "unknown key in a source",
             ("sources.clusters", "Unsupported parameters"),
             sources=[{"cluster_id": CLUSTER, "clusters": [CLUSTER]}],
