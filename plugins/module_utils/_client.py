@@ -115,7 +115,9 @@ class Session:
 
         def on_throttled(rate: Optional[float]) -> None:
             if self._log:
-                self._log(f"{product} in {self.region}: throttled, now sending at most {rate:.2f} requests a second")
+                self._log(
+                    f"{product} in {self.region}: throttled or locked, now sending at most {rate:.2f} requests a second"
+                )
 
         limiter = self.rate_limiters.limiter(product, self.region)
         client.call_api = rate_limited(limiter, client.call_api, on_throttled)

@@ -42,13 +42,18 @@ THROTTLING_SUFFIX = ".Throttling"
 # RFC 9110 / RFC 6585: 429 Too Many Requests (a proxy or a gateway in front of the API).
 THROTTLING_STATUSES = frozenset((429,))
 
+# --- Contention: the resource is locked by another operation in progress; the same request may succeed
+# later. Transient (retried as such), and also a sign of too many writes at once: the adaptive rate limiter
+# slows down on it as on throttling (_retries.rate_limited).
+# Source: alibaba-api-brief.md section 7 (ECS OperationConflict); Terraform alicloud's APIG resources
+# retry Conflict.LockFailed (brief section 3).
+CONTENTION_CODES = frozenset(("OperationConflict", "Conflict.LockFailed"))
+
 # --- Transient: the service failed for a reason of its own; the same request may succeed.
-# Source: alibaba-api-brief.md section 7 (ServiceUnavailable 503, InternalError 500, SystemBusy,
-# ECS OperationConflict); Terraform alicloud: NeedRetry retries ServiceUnavailable and any answer
-# whose message starts "code: 5xx", and the APIG resources retry Conflict.LockFailed.
-TRANSIENT_CODES = frozenset(
-    ("ServiceUnavailable", "InternalError", "SystemBusy", "OperationConflict", "Conflict.LockFailed")
-)
+# Source: alibaba-api-brief.md section 7 (ServiceUnavailable 503, InternalError 500, SystemBusy);
+# Terraform alicloud: NeedRetry retries ServiceUnavailable and any answer whose message starts
+# "code: 5xx"; and the contention codes above.
+TRANSIENT_CODES = frozenset(("ServiceUnavailable", "InternalError", "SystemBusy")) | CONTENTION_CODES
 # Every 5xx status, as NeedRetry ("^code: 5\d\d").
 TRANSIENT_STATUS_RANGE = range(500, 600)
 
@@ -306,6 +311,11 @@ def is_throttling(err: ApiError) -> bool:
     if err.status in THROTTLING_STATUSES:
         return True
     return _code_in(err.code, THROTTLING_CODES, (THROTTLING_PREFIX,)) or err.code.endswith(THROTTLING_SUFFIX)
+
+
+def is_contention(err: ApiError) -> bool:
+    """A contention code (CONTENTION_CODES): another operation holds the resource's lock."""
+    return err.code in CONTENTION_CODES
 
 
 def is_transient(err: ApiError) -> bool:

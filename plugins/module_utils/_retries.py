@@ -62,6 +62,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import A
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import PERMANENT_TRANSPORT_CODES
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_auth_error
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_contention
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_throttling
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_transient
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sdk_errors import api_error_from_exception
@@ -309,9 +310,10 @@ def rate_limited(
 ) -> Callable[..., T]:
     """``send`` (one HTTP request) made to wait for ``limiter`` and to report its answer to it.
 
-    A throttling answer (_errors.is_throttling, with its retry-after) decreases the rate; any other
-    answer, error or not, is clean; a failure without an answer (transport) says nothing of the rate.
-    ``on_throttled(new_rate)`` runs after a throttling answer.
+    A throttling answer (_errors.is_throttling, with its retry-after) or a contention answer
+    (_errors.is_contention: a lock another call holds, met more often the more calls run at once)
+    decreases the rate; any other answer, error or not, is clean; a failure without an answer
+    (transport) says nothing of the rate. ``on_throttled(new_rate)`` runs after such an answer.
     """
 
     def limited(*args: Any, **kwargs: Any) -> T:
@@ -321,7 +323,7 @@ def rate_limited(
         except Exception as exc:  # pylint: disable=broad-except
             err = api_error_from_exception(exc, "rate limiter")
             if not err.transport:
-                throttled = is_throttling(err)
+                throttled = is_throttling(err) or is_contention(err)
                 rate = limiter.record(sent_at, throttled, err.retry_after_ms if throttled else None)
                 if throttled and on_throttled is not None:
                     on_throttled(rate)

@@ -146,11 +146,13 @@ options:
     description:
       - How many add or delete calls may run at the same time (1 to 16).
       - The ceiling of the adaptive rate limiter (see O(max_attempts)), which slows the writes down when the API
-        throttles them and speeds them up again when it stops, so the default needs no tuning. In the throttled
-        benchmark (tests/benchmark/README.md) the limiter under this ceiling was as fast as the best fixed setting.
+        throttles them or answers that the gateway is locked by another operation (C(Conflict.LockFailed)), and
+        speeds them up again when the answers are clean, so the default needs no tuning. It bounds the first burst.
+        The throttled benchmark (tests/benchmark/README.md) compares the limiter under this ceiling with fixed
+        settings.
       - Lower it only to leave room for other tools that write to the same account at the same time.
     type: int
-    default: 4
+    default: 8
   verify_backend_rules:
     description:
       - After converging, check through ECS that each backend group really holds the inbound rule that grants each
@@ -513,7 +515,7 @@ ARGUMENT_SPEC = dict(
     purge_security_groups=dict(type="bool", default=False),
     purge_all=dict(type="bool", default=False),
     cascading_delete=dict(type="bool", default=True),
-    max_concurrent_writes=dict(type="int", default=4),
+    max_concurrent_writes=dict(type="int", default=8),
     verify_backend_rules=dict(type="bool", default=False),
     **FINDINGS_ARGUMENT_SPEC,
     wait_timeout=dict(type="int", default=60),

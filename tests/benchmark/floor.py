@@ -10,7 +10,7 @@ and ``purge``. Credentials, region and endpoints come from the environment the c
 (``ALIBABA_CLOUD_ACCESS_KEY_ID``, ``..._SECRET``, ``..._REGION_ID``, ``ALIBABA_CLOUD_ENDPOINT_APIG``,
 ``_ECS``, ``_CS``).
 
-It makes the minimal calls for that work, with the collection's bounded parallelism (8 reads, 4 writes at once):
+It makes the minimal calls for that work, with the collection's bounded parallelism (8 reads, 8 writes at once):
 one GetGateway (its VPC bounds the backends, and its managed group and VPC are what the pre-check of the target
 groups compares with the groups discovery read: no further read); per cluster one DescribeClusterNodePools and its
 DescribeClusterNodes pages (the first, then the rest in parallel); per tag set its DescribeInstances pages (token
@@ -48,7 +48,7 @@ from alibabacloud_tea_openapi.models import Config  # noqa: E402
 
 IMPORTED = time.perf_counter()
 READERS = 8  # the collection's bounded parallelism: MAX_CONCURRENT_READS (module_utils/_parallel.py)
-WRITERS = 4  # and the default of max_concurrent_writes
+WRITERS = 8  # and the default of max_concurrent_writes
 PAGE = 100
 
 

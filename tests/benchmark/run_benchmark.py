@@ -94,6 +94,7 @@ class Run(NamedTuple):
     module_rss_kb: Dict[str, int]  # module -> its process's peak RSS (role runs only)
     calls: Dict[str, int]
     throttled: int
+    failed: bool = False  # only under --throttled: a setting that fails there (a write out of attempts) is a result
 
 
 class Result(NamedTuple):
@@ -102,7 +103,13 @@ class Result(NamedTuple):
 
     @property
     def seconds(self) -> float:
-        return statistics.median(r.seconds for r in self.runs)
+        """The median of the runs that converged; infinite when none did."""
+        times = [r.seconds for r in self.runs if not r.failed]
+        return statistics.median(times) if times else float("inf")
+
+    @property
+    def failures(self) -> int:
+        return sum(1 for r in self.runs if r.failed)
 
     @property
     def max_rss_kb(self) -> int:
@@ -300,6 +307,12 @@ class Bench:
                 self.emulator.set_faults(faults)
             rc, seconds, rss, stdout, stderr = measure(command, env, str(self.workdir), self.args.timeout)
             self.emulator.clear_faults()
+            if faults and rc != 0:
+                calls, throttled = self.calls()
+                runs.append(Run(seconds, rss, module_peaks(self.rss_log), calls, throttled, failed=True))
+                reason = next((line.strip() for line in stdout.splitlines() if '"failed: ' in line), f"exit {rc}")
+                print(f"  {label} run {index + 1}/{count}: FAILED after {seconds:.2f} s: {reason[:300]}", flush=True)
+                continue
             self.check(label, kind, rc, stdout, stderr)
             calls, throttled = self.calls()
             if kind == "noop" and set(WRITES) & set(calls):
@@ -506,6 +519,17 @@ def growth(by_scale: Dict[int, Dict[str, Result]], latency_ms: float) -> List[st
     return lines
 
 
+def throttled_cell(result: Result) -> str:
+    """'median (min - max), throttled answers', and how many runs failed."""
+    times = [r.seconds for r in result.runs if not r.failed]
+    throttled = "/".join(str(n) for n in sorted({r.throttled for r in result.runs}))
+    cell = f"{result.seconds:.2f} s ({min(times):.2f} - {max(times):.2f}), " if times else ""
+    cell += f"{throttled} thr."
+    if result.failures:
+        cell += f", **{result.failures} of {len(result.runs)} failed**"
+    return cell
+
+
 def throttled_report(rows: Dict[int, Dict[str, Result]], read_limit: int) -> List[str]:
     names = list(next(iter(rows.values())))
     lines = ["", f"cold converge, median (min - max) and throttled answers; reads limited to {read_limit or '-'}/s", ""]
@@ -515,13 +539,12 @@ def throttled_report(rows: Dict[int, Dict[str, Result]], read_limit: int) -> Lis
     for limit, results in sorted(rows.items(), key=lambda kv: kv[0] or 10**9):
         cells = []
         for name in names:
-            result = results[name]
-            times = [r.seconds for r in result.runs]
-            throttled = sorted({r.throttled for r in result.runs})
-            cells.append(
-                f"{result.seconds:.2f} s ({min(times):.2f} - {max(times):.2f}), {'/'.join(map(str, throttled))} thr."
-            )
-        fixed = {n: r for n, r in results.items() if n != "adaptive"}
+            cells.append(throttled_cell(results[name]))
+        # A setting that failed a run is not a candidate for the best: it did not do the work every time.
+        fixed = {n: r for n, r in results.items() if n != "adaptive" and not r.failures}
+        if not fixed:  # --writers '': the adaptive run alone, nothing to compare it with
+            lines.append(f"| {limit or 'no limit (reads neither)'} | " + " | ".join(cells) + " | - |")
+            continue
         best = min(fixed, key=lambda n: fixed[n].seconds)
         ratio = results["adaptive"].seconds / fixed[best].seconds
         verdicts.append(
@@ -540,6 +563,7 @@ def dump_json(path: str, data: Dict[str, Dict[str, Result]]) -> None:
             "module_rss_kb": result.module_rss_kb,
             "calls": result.calls,
             "throttled": [r.throttled for r in result.runs],
+            "failed": [r.failed for r in result.runs],
         }
 
     Path(path).write_text(
@@ -569,7 +593,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--throttled", action="store_true", help="time the cold converge under rate limits only")
     parser.add_argument("--write-limits", default="0,5,20,50", help="with --throttled: writes a second (0: none)")
     parser.add_argument("--read-limit", type=int, default=50, help="with --throttled: reads a second (0: none)")
-    parser.add_argument("--writers", default="1,2,4,8", help="with --throttled: fixed max_concurrent_writes values")
+    parser.add_argument(
+        "--writers",
+        default="1,2,4,8",
+        help="with --throttled: fixed max_concurrent_writes values (empty: the adaptive run only)",
+    )
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds before a run is killed")
     parser.add_argument("--json", help="also write the results to this file")
     return parser.parse_args()
@@ -590,7 +618,7 @@ def bench_world(args: argparse.Namespace, scale: Optional[int], scenario: Scenar
             bench = Bench(args, scenario, emulator, Path(tmp))
             print(f"{world_line(scenario)}\n  load before: {uptime()}", flush=True)
             if args.throttled:
-                writers = [int(w) for w in args.writers.split(",")]
+                writers = [int(w) for w in args.writers.split(",") if w]
                 limits = [int(n) for n in args.write_limits.split(",")]
                 measured = {n: bench.throttled(n, args.read_limit, writers, args.runs) for n in limits}
             else:

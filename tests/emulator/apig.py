@@ -83,6 +83,9 @@ STYLE = "apig"
 NO_PERMISSION = (403, "NoPermission", "You are not authorized to perform this action: {auth_action}.")
 MAX_PAGE_SIZE = 100
 WRITES = ("AddGatewaySecurityGroupRule", "DeleteGatewaySecurityGroupRule")
+# Knob write_lock_concurrency: a write refused because its gateway is locked by other writes (server.py).
+# The code is the one Terraform's APIG resources retry; the message is the emulator's.
+LOCK_FAILED_MESSAGE = "The gateway is locked by another operation in progress; try again later."
 
 
 def host(region: str) -> str:

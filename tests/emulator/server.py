@@ -179,6 +179,7 @@ class Emulator:
         self.router = Router()
         self.verifier = Verifier(lambda: self.world.keys_by_id)
         self.stopping = threading.Event()
+        self.writes_in_flight: Dict[str, int] = collections.Counter()  # gateway id -> its writes (lock knob)
 
     # -- world management (control endpoints) ----------------------------------------------
 
@@ -206,6 +207,7 @@ class Emulator:
             return control.handle(self, request)
         started = time.monotonic()
         started_at = time.time()
+        locked, lock_refused = self._take_write_lock(request)
         self._sleep(self.latency_ms)
         request_id = new_request_id()
         module = PRODUCT_MODULES.get(request.header("x-acs-version") or "")
@@ -245,6 +247,8 @@ class Emulator:
                 raise ApiError(400, "Throttling.User", THROTTLING_MESSAGE, style="pop", headers=headers)
             elif effect.kind == "fail":
                 raise ApiError(effect.status, effect.code, effect.message, style="pop")
+            if lock_refused:
+                raise ApiError(409, "Conflict.LockFailed", apig.LOCK_FAILED_MESSAGE)
             if body_error is not None:
                 raise body_error
             call = Call(action, request_id, path_params, query, body, self.world.default_region)
@@ -262,9 +266,37 @@ class Emulator:
             error = ApiError(500, "InternalError", "The request processing has failed due to some unknown error.")
             response, code = self._error(module, request_id, error), error.code
         finally:
+            self._release_write_lock(locked)
             self._record(request, module, action, params, response, code, started, started_at)
         response.headers["x-acs-request-id"] = request_id
         return response
+
+    def _take_write_lock(self, request: HttpRequest) -> Tuple[Optional[str], bool]:
+        """Knob write_lock_concurrency: (the gateway whose lock this write holds, whether it is refused instead).
+
+        An APIG write holds its gateway's lock for the whole call, the latency included; a write that finds
+        write_lock_concurrency writes of the same gateway in flight is refused with Conflict.LockFailed.
+        """
+        limit = self.world.knobs.write_lock_concurrency
+        if limit is None:
+            return None, False
+        try:
+            module, action, _handler, path_params = self.router.resolve(request)
+        except ApiError:
+            return None, False
+        gateway_id = path_params.get("gatewayId")
+        if module is not apig or action not in apig.WRITES or not gateway_id:
+            return None, False
+        with self.lock:
+            if self.writes_in_flight[gateway_id] >= limit:
+                return None, True
+            self.writes_in_flight[gateway_id] += 1
+        return gateway_id, False
+
+    def _release_write_lock(self, gateway_id: Optional[str]) -> None:
+        if gateway_id is not None:
+            with self.lock:
+                self.writes_in_flight[gateway_id] -= 1
 
     def _error(self, module: Any, request_id: str, error: ApiError) -> HttpResponse:
         style = error.style or (module.STYLE if module is not None else "pop")

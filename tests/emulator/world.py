@@ -327,6 +327,7 @@ class Knobs:
     cascade_removes_shared_rules: bool = False
     service_address_form: str = "ip:port"
     eni_filters_match_primary: bool = False
+    write_lock_concurrency: Optional[int] = None
 
     NAMES = (
         "list_lag_ms",
@@ -336,6 +337,7 @@ class Knobs:
         "cascade_removes_shared_rules",
         "service_address_form",
         "eni_filters_match_primary",
+        "write_lock_concurrency",
     )
 
     def update(self, raw: Any, where: str = "knobs") -> None:
@@ -346,8 +348,9 @@ class Knobs:
             trial.list_lag_ms = r.int("list_lag_ms", 0)
         if "duplicate_adds" in values:
             trial.duplicate_adds = r.choice("duplicate_adds", DUPLICATE_ADDS, "refuse")
-        if "page_cap" in values:
-            trial.page_cap = None if values["page_cap"] is None else r.int("page_cap", 0, minimum=1)
+        for name in ("page_cap", "write_lock_concurrency"):
+            if name in values:
+                setattr(trial, name, None if values[name] is None else r.int(name, 0, minimum=1))
         for name in ("empty_source_security_group_id", "cascade_removes_shared_rules", "eni_filters_match_primary"):
             if name in values:
                 setattr(trial, name, r.bool(name))

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 import time
 
 import pytest
@@ -24,6 +25,7 @@ DEFAULTS = {
     "cascade_removes_shared_rules": False,
     "service_address_form": "ip:port",
     "eni_filters_match_primary": False,
+    "write_lock_concurrency": None,
 }
 
 
@@ -337,3 +339,24 @@ def test_read_rate_limit_with_retry_after_spares_writes(emulator, apig, ecs):
     add(apig, ["8443/8443"])  # writes are not limited
     with pytest.raises(ThrottlingException):
         listed(apig)
+
+
+# -- write_lock_concurrency -------------------------------------------------------------------
+
+
+def test_a_write_meeting_the_gateways_lock_is_refused_and_changes_nothing(emulator, apig, expect_api_error):
+    """One write at a time: an add sent while another add of the gateway is in flight answers LockFailed."""
+    emulator.set_knobs(write_lock_concurrency=1)
+    emulator.set_faults([{"action": "AddGatewaySecurityGroupRule", "latency_ms": 2000, "times": 1}])
+    outcome = []
+    first = threading.Thread(target=lambda: outcome.append(add(apig).status_code))
+    first.start()
+    time.sleep(0.5)  # the first add holds the lock for 2 s
+    expect_api_error(lambda: add(apig, ("9090/9090",)), 409, "Conflict.LockFailed", "locked")
+    first.join()
+    assert outcome == [200]
+    assert state_rules(emulator) == [(SG1, "8080/8080")]
+    # The lock is free again; the default reading takes any number of writes.
+    add(apig, ("9090/9090",))
+    emulator.set_knobs(write_lock_concurrency=None)
+    assert state_rules(emulator) == [(SG1, "8080/8080"), (SG1, "9090/9090")]

@@ -85,3 +85,40 @@ def test_a_throttled_write_with_retry_after_holds_the_writes_queued_behind_it(em
     assert len(during) <= WRITERS - 1, [(c["params"], round(hold_ends - c["started_at"], 3)) for c in during]
     retry = [c for c in adds if c["params"] == throttled[0]["params"] and c["seq"] != throttled[0]["seq"]]
     assert len(retry) == 1 and retry[0]["status"] == 200 and retry[0]["started_at"] >= hold_ends, retry
+
+
+def lock_failures(emulator):
+    return [c for c in emulator.calls(product="apig", action=ADD) if c["code"] == "Conflict.LockFailed"]
+
+
+def test_both_readings_of_concurrent_writes_on_one_gateway_converge_each_group_once(emulator):
+    """A gateway that takes any number of writes at once (the default reading), and one whose lock takes two.
+
+    With the default ceiling of 8 writes, the first reading makes exactly one add per group. Under the
+    second, adds beyond two at once answer Conflict.LockFailed: each is retried, the limiter slows down on
+    it, and the run still ends with every group authorized once and one successful add per group.
+    """
+    rules = [{"security_group_id": group, "port_ranges": [8080]} for group in GROUPS]
+    for lock in (None, 2):
+        emulator.reset()
+        add_groups(emulator)
+        emulator.set_faults([{"action": ADD, "product": "apig", "latency_ms": ADD_LATENCY_MS}])
+        emulator.set_knobs(write_lock_concurrency=lock)
+        emulator.clear_calls()
+        run = run_tasks([{"name": "write", GSA: {"gateway_id": GW, "rules": rules}}], emulator.env())
+        assert run.rc == 0, run
+        assert_no_crash(run.output)
+        written = run.task("write")
+        assert sorted(a["security_group_id"] for a in written["actions"]) == GROUPS
+        adds = emulator.calls(product="apig", action=ADD)
+        succeeded = [c for c in adds if c["status"] == 200]
+        assert sorted(c["params"]["securityGroupId"] for c in succeeded) == GROUPS
+        refused = lock_failures(emulator)
+        assert len(adds) == len(GROUPS) + len(refused)
+        if lock is None:
+            assert refused == []
+        else:
+            assert refused, "eight writers at once must meet a lock that takes two"
+        assert [entry for entry in world_authorizations(emulator) if entry[0] in GROUPS] == [
+            (g, "8080/8080") for g in GROUPS
+        ]

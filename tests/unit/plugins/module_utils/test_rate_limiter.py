@@ -262,3 +262,14 @@ def test_rate_limited_recognises_throttling_without_the_header(fake: FakeTime) -
         rate_limited(limiter, raising(refused))()
     assert limiter.rate == pytest.approx(2 * CUBIC_BETA)
     assert limiter.acquire() == fake.now  # no retry-after: no hold, the bucket's first token
+
+
+@pytest.mark.parametrize("code, status", [("Conflict.LockFailed", 409), ("OperationConflict", 400)])
+def test_rate_limited_slows_down_on_a_lock_conflict_as_on_throttling(fake: FakeTime, code: str, status: int) -> None:
+    """Another operation holds the resource's lock: more requests at once would meet it more often."""
+    limiter = limiter_on(fake)
+    rates: List[Any] = []
+    locked = ClientException(status_code=status, code=code, message=f"code: {status}, locked request id: R")
+    with pytest.raises(ClientException):
+        rate_limited(limiter, raising(locked), rates.append)()
+    assert rates == [pytest.approx(2 * CUBIC_BETA)] and limiter.rate == rates[0]
