@@ -131,8 +131,27 @@ def test_answers_to_requests_sent_before_the_decrease_do_not_decrease_it_again(f
     assert first == pytest.approx(8 / 0.5 * CUBIC_BETA)
     for sent_at in in_flight[1:]:
         assert limiter.record(sent_at, throttled=True) == first
-    # A request sent at the decreased rate and throttled does decrease it.
+    # A request sent after the decrease and refused within its window (a server counting over a second
+    # refuses the rest of that second whatever is sent now) does not decrease it either.
+    fake.advance(0.5)
+    assert limiter.record(limiter.acquire(), throttled=True) == first
+    # Refused a window after the decrease, at the decreased rate: that decreases it.
+    fake.advance(0.5)
     assert limiter.record(limiter.acquire(), throttled=True) < first
+
+
+def test_throttling_all_through_a_servers_window_decreases_once_per_window(fake: FakeTime) -> None:
+    """A sliding one-second limit refuses everything until the burst ages out: no collapse to the minimum."""
+    limiter = limiter_on(fake)
+    burst = [limiter.acquire() for _request in range(40)]
+    fake.advance(0.05)
+    engaged = limiter.record(burst[0], throttled=True)
+    rates = []
+    for _tick in range(20):  # refused every 50 ms for one second
+        fake.advance(0.05)
+        rates.append(limiter.record(limiter.acquire(), throttled=True))
+    assert rates[:18] == [engaged] * 18
+    assert min(rates) >= engaged * CUBIC_BETA
 
 
 def test_the_rate_never_falls_below_the_minimum(fake: FakeTime) -> None:
