@@ -76,9 +76,10 @@ options:
       - Retries wait with exponential backoff and full jitter, honouring the server's retry-after hint.
       - Requests are also paced by an adaptive rate limiter, one per API product and region, shared by reads and
         writes (after the C(adaptive) retry mode of botocore). It sends without limit until the first throttling
-        answer; then it limits the rate to 0.7 times the rate it was sending at, holds every request of that product
-        and region for the server's retry-after hint (at most 20 seconds), and raises the rate again along a CUBIC
-        curve while the answers are clean, never below 0.5 requests a second. Nothing needs tuning.
+        answer or lock conflict (C(Conflict.LockFailed), C(OperationConflict)). Then it limits the rate to 0.7 times
+        the rate it was sending at, at most once a second, and holds every request of that product and region for
+        the server's retry-after hint (at most 20 seconds). It raises the rate again along a CUBIC curve while the
+        answers are clean, and never goes below 0.5 requests a second. Nothing needs tuning.
       - C(max_concurrent_writes), where a module has it, stays the ceiling on concurrent writes; the limiter decides
         the rate under it. Lower it only to leave room for other tools writing to the same account at the same time.
       - The limiter's state lasts one module run. Runs that share an account (other tasks, other hosts, other tools)
