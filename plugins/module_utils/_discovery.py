@@ -37,6 +37,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import chec
 from ansible_collections.alibabacloud.apig.plugins.module_utils._node_pools import node_listing_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._node_pools import nodes_of_source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
+from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import check_gateway_option
 from ansible_collections.alibabacloud.apig.plugins.module_utils._services import gateway_services_report
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import TagSet
@@ -215,10 +216,7 @@ def given_gateway(gateway: Any, gateway_id: Optional[str]) -> Optional[Dict[str,
         return None
     if gateway_id is None:
         raise OptionError("gateway_id", None, "is required with gateway (the gateway it describes)")
-    if not isinstance(gateway, dict):
-        raise OptionError("gateway", gateway, "must be a dictionary (an item of gateway_info's gateways)")
-    if gateway.get("gateway_id") != gateway_id:
-        raise OptionError("gateway.gateway_id", gateway.get("gateway_id"), f"is not gateway_id {gateway_id!r}")
+    check_gateway_option(gateway, gateway_id)
     check_id("gateway.vpc_id", gateway.get("vpc_id"), "vpc")
     services = gateway.get("services")
     if services is not None:

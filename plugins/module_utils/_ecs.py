@@ -55,6 +55,11 @@ def _unique(ids: Iterable[str]) -> List[str]:
     return sorted(set(ids))
 
 
+def _in_batches(read_batch: Callable[[List[str]], List[Dict[str, Any]]], values: Iterable[str]) -> List[Dict[str, Any]]:
+    """read_batch over the unique values, MAX_IDS_PER_CALL a batch, batches read in parallel; results in order."""
+    return [item for result in bounded_map(read_batch, chunks(_unique(values))) for item in result]
+
+
 def _listed(container: Any, key: str) -> List[Any]:
     """RPC responses wrap lists as {"Key": [...]}; an absent or empty wrapper means no items."""
     if not isinstance(container, dict):
@@ -189,8 +194,7 @@ def _describe_instances_in_batches(
 
         return _describe_instances_pages(session, build)
 
-    results = bounded_map(batch, chunks(_unique(values)))
-    return [instance for batch_result in results for instance in batch_result]
+    return _in_batches(batch, values)
 
 
 def describe_instances_by_ids(
@@ -241,8 +245,7 @@ def describe_security_groups(session: Session, ids: Iterable[str]) -> List[Dict[
             ],
         )
 
-    results = bounded_map(batch, chunks(_unique(ids)))
-    return [group for batch_result in results for group in batch_result]
+    return _in_batches(batch, ids)
 
 
 def checked_permissions(answer: Answer) -> List[Dict[str, Any]]:
@@ -353,5 +356,4 @@ def describe_network_interfaces_by_ips(session: Session, vpc_id: str, ips: Itera
         pager = NetworkInterfacePager(session, vpc_id, batch_ips)
         return pager.first() + pager.rest()
 
-    results = bounded_map(batch, chunks(_unique(ips)))
-    return [eni for batch_result in results for eni in batch_result]
+    return _in_batches(batch, ips)

@@ -55,16 +55,21 @@ def gateway_facts(gateway: Dict[str, Any]) -> GatewayFacts:
     return GatewayFacts(gateway.get("gateway_id"), gateway.get("vpc_id"), group.get("security_group_id"))
 
 
+def check_gateway_option(gateway: Any, gateway_id: str) -> Dict[str, Any]:
+    """A module's `gateway` option: a dictionary that describes gateway_id (backend_sg_info's or gateway_info's)."""
+    if not isinstance(gateway, dict):
+        raise OptionError(
+            "gateway", gateway, "must be a dictionary (a gateway as backend_sg_info or gateway_info returns it)"
+        )
+    if gateway.get("gateway_id") != gateway_id:
+        raise OptionError("gateway.gateway_id", gateway.get("gateway_id"), f"is not gateway_id {gateway_id!r}")
+    return gateway
+
+
 def parse_known_facts(params: Dict[str, Any], gateway_id: str) -> KnownFacts:
     """The `gateway` and `known_security_groups` options, checked before any API call; raises OptionError."""
     gateway = params.get("gateway")
-    facts = None
-    if gateway is not None:
-        if not isinstance(gateway, dict):
-            raise OptionError("gateway", gateway, "must be a dictionary (backend_sg_info's gateway)")
-        facts = gateway_facts(gateway)
-        if facts.gateway_id != gateway_id:
-            raise OptionError("gateway.gateway_id", facts.gateway_id, f"is not gateway_id {gateway_id!r}")
+    facts = gateway_facts(check_gateway_option(gateway, gateway_id)) if gateway is not None else None
     groups: Dict[str, Dict[str, Any]] = {}
     for index, group in enumerate(params.get("known_security_groups") or []):
         field = f"known_security_groups[{index}]"

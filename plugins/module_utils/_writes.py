@@ -263,7 +263,7 @@ class _PlanWriter:
     def actions(self) -> List[Dict[str, Any]]:
         return [self.done[i] for i in sorted(self.done)]
 
-    def settle_before_removals(self, settle_adds: Callable[[AppliedPlan], AppliedPlan]) -> None:
+    def take_settled_adds(self, settle_adds: Callable[[AppliedPlan], AppliedPlan]) -> None:
         """Ambiguous adds decided by the list (settle_adds) before any removal; its adds join this run's actions."""
         settled = settle_adds(AppliedPlan(self.actions(), self.unsettled, self.added, set()))
         extra = settled.actions[len(self.done) :]
@@ -351,7 +351,7 @@ def execute_plan(
             continue
         if phase != "add" and any(not u.refused for u in writer.unsettled):
             # Removals only follow adds that are known to exist: settle the ambiguous ones by the list first.
-            writer.settle_before_removals(settle_adds)
+            writer.take_settled_adds(settle_adds)
         failure = run_bounded(list(steps), write, max_concurrent_writes, writer.finished)
         if failure is not None:
             step, err, count = failure
