@@ -5,7 +5,7 @@
     .venv/bin/python tests/benchmark/run_benchmark.py [--runs 3] [--scale 1,3,10] [--skip-naive]
         [--latency-ms 40] [--setting ANSIBLE_PIPELINING=1 ...] [--json results.json]
     .venv/bin/python tests/benchmark/run_benchmark.py --throttled [--scale 1] [--runs 3]
-        [--write-limits 0,5,20,50] [--read-limit 50] [--writers 1,2,4,8]
+        [--write-limits 0,5,20,50] [--read-limit 50] [--read-scope action|product|account] [--writers 1,2,4,8]
 
 Not a test (it takes minutes; `make test` does not run it): a script that prints tables. Without
 ``--scale`` the world is scenario.LARGE (2,000 nodes in 20 node pools, 500 tagged instances, 50
@@ -33,7 +33,8 @@ several scales: time against the calls divided by the read parallelism (8).
 
 ``--throttled`` times the cold converge with the emulator limiting writes to N a second (each N of
 ``--write-limits``; 0: no limit on writes nor reads) and reads to ``--read-limit`` a second (throttled answers carry
-``x-acs-retry-after: 100``), for the adaptive limiter (the defaults) and for each fixed
+``x-acs-retry-after: 100``), the reads counted per action (as ECS documents), per product, or over every product
+together (``--read-scope``), for the adaptive limiter (the defaults) and for each fixed
 ``max_concurrent_writes`` of ``--writers`` with the limiter off (``ALIBABA_CLOUD_ADAPTIVE_RATE_LIMIT=false``).
 
 The exit status is 0 when every run converged correctly, whatever the targets say.
@@ -360,17 +361,7 @@ class Bench:
 
     def throttled(self, write_limit: int, read_limit: int, writers: List[int], runs: int) -> Dict[str, Result]:
         """Cold converges under the limits (0: none): the adaptive limiter, then each fixed writer count without it."""
-        faults = []  # a write limit of 0: no limit at all, reads included (the unthrottled row)
-        for calls, limit in (("write", write_limit), ("read", read_limit)):
-            if limit and write_limit:
-                faults.append(
-                    {
-                        "action": "*",
-                        "calls": calls,
-                        "throttle_after_per_second": limit,
-                        "retry_after_ms": RETRY_AFTER_MS,
-                    }
-                )
+        faults = throttle_rules(write_limit, read_limit, self.args.read_scope)
         settings = [("adaptive", PLAYBOOK, self.ansible_env)]
         off = dict(self.ansible_env, **LIMITER_OFF)
         settings += [(f"fixed {w}", self.role_playbook(w), off) for w in writers]
@@ -387,6 +378,20 @@ class Bench:
                 )
                 results[name].runs.extend(result.runs)
         return results
+
+
+def throttle_rules(write_limit: int, read_limit: int, read_scope: str) -> List[Dict[str, Any]]:
+    """The emulator's rate limits: writes to N a second; reads to M a second, counted for each action apart
+    (read_scope "action", as ECS documents its limits), for each product apart ("product"), or over every
+    product's reads together ("account"). A write limit of 0: no limit at all, reads included."""
+    if not write_limit:
+        return []
+    rule = {"action": "*", "retry_after_ms": RETRY_AFTER_MS}
+    rules = [dict(rule, calls="write", throttle_after_per_second=write_limit)]
+    if read_limit:
+        per = {} if read_scope == "account" else {"per": read_scope}
+        rules.append(dict(rule, calls="read", throttle_after_per_second=read_limit, **per))
+    return rules
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -530,9 +535,10 @@ def throttled_cell(result: Result) -> str:
     return cell
 
 
-def throttled_report(rows: Dict[int, Dict[str, Result]], read_limit: int) -> List[str]:
+def throttled_report(rows: Dict[int, Dict[str, Result]], read_limit: int, read_scope: str) -> List[str]:
     names = list(next(iter(rows.values())))
-    lines = ["", f"cold converge, median (min - max) and throttled answers; reads limited to {read_limit or '-'}/s", ""]
+    reads = f"{read_limit}/s, counted per {read_scope}" if read_limit else "-"
+    lines = ["", f"cold converge, median (min - max) and throttled answers; reads limited to {reads}", ""]
     lines.append("| writes a second | " + " | ".join(names) + " | adaptive / best fixed |")
     lines.append("|---|" + "---|" * (len(names) + 1))
     verdicts = []
@@ -594,6 +600,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--write-limits", default="0,5,20,50", help="with --throttled: writes a second (0: none)")
     parser.add_argument("--read-limit", type=int, default=50, help="with --throttled: reads a second (0: none)")
     parser.add_argument(
+        "--read-scope",
+        choices=("action", "product", "account"),
+        default="action",
+        help="with --throttled: the read limit counts each action's reads apart (as ECS documents), each "
+        "product's, or every product's together",
+    )
+    parser.add_argument(
         "--writers",
         default="1,2,4,8",
         help="with --throttled: fixed max_concurrent_writes values (empty: the adaptive run only)",
@@ -642,7 +655,7 @@ def main() -> int:
         for scale, scenario in worlds(args):
             measured = bench_world(args, scale, scenario)
             if args.throttled:
-                lines += ["", world_line(scenario)] + throttled_report(measured, args.read_limit)
+                lines += ["", world_line(scenario)] + throttled_report(measured, args.read_limit, args.read_scope)
                 by_scale.update({f"scale {scale} writes {n}": r for n, r in measured.items()})
                 continue
             lines += [""] + report(measured[scale], scenario, scale)

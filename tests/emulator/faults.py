@@ -14,7 +14,9 @@ names the calls it applies to and exactly one fault::
        "throttle_after_per_second": R   more than R calls in any one-second window answer
                                         400 Throttling.User ("retry_after_ms": M adds the header
                                         x-acs-retry-after: M, which the SDK turns into a
-                                        ThrottlingException)
+                                        ThrottlingException; "per": "product" | "action" counts
+                                        each product's, or each action's, calls apart instead of
+                                        all the calls the rule matches together)
        "fail_next": N                   the next N calls answer "status" (default 503) with "code"
                                         (default ServiceUnavailable, InternalError for 500) and
                                         optional "message"
@@ -49,6 +51,8 @@ from typing import Optional
 PRODUCTS = ("apig", "ecs", "cs")
 KINDS = ("latency_ms", "throttle_after_per_second", "fail_next", "hang_seconds", "drop_connection", "malform")
 CALL_CLASSES = ("read", "write")
+# What a throttle rule counts apart ("per"); without it, every call the rule matches shares one window.
+COUNTED_PER = ("product", "action")
 THROTTLING_MESSAGE = "Request was denied due to user flow control."
 DEFAULT_FAIL_CODES = {500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}
 DEFAULT_FAIL_MESSAGES = {
@@ -83,7 +87,7 @@ class FaultRule:
         if not isinstance(raw, dict):
             raise FaultRuleError(f"{where}: expected an object, got {raw!r}")
         allowed = set(KINDS) | {"action", "product", "calls", "times", "status", "code", "message", "retry_after_ms"}
-        allowed.add("value")
+        allowed.update(("per", "value"))
         unknown = sorted(set(raw) - allowed)
         if unknown:
             raise FaultRuleError(f"{where}: unknown field(s) {', '.join(unknown)}")
@@ -96,6 +100,9 @@ class FaultRule:
         self.calls = raw.get("calls")
         if self.calls is not None and self.calls not in CALL_CLASSES:
             raise FaultRuleError(f"{where}: 'calls' must be read or write")
+        self.per = raw.get("per")
+        if self.per is not None and self.per not in COUNTED_PER:
+            raise FaultRuleError(f"{where}: 'per' must be product or action")
         kinds = [k for k in KINDS if k in raw]
         if len(kinds) != 1:
             raise FaultRuleError(f"{where}: give exactly one of {', '.join(KINDS)}")
@@ -103,6 +110,8 @@ class FaultRule:
         self.value = raw[self.kind]
         if "value" in raw and self.kind != "malform":
             raise FaultRuleError(f"{where}: 'value' goes with malform only")
+        if self.per is not None and self.kind != "throttle_after_per_second":
+            raise FaultRuleError(f"{where}: 'per' goes with throttle_after_per_second only")
         if self.kind == "drop_connection":
             if self.value is not True:
                 raise FaultRuleError(f"{where}: drop_connection must be true")
@@ -128,7 +137,7 @@ class FaultRule:
         self.retry_after_ms = self._count(raw, "retry_after_ms", where)
         self.raw = dict(raw)
         self.fired = 0
-        self._accepted: Deque[float] = collections.deque()
+        self._accepted: Dict[str, Deque[float]] = collections.defaultdict(collections.deque)
 
     @staticmethod
     def _count(raw: Dict[str, Any], name: str, where: str) -> Optional[int]:
@@ -151,14 +160,24 @@ class FaultRule:
         if self.remaining is not None:
             self.remaining -= 1
 
-    def over_rate(self, now: float) -> bool:
-        """Sliding one-second window: True when R calls were already accepted in the last second."""
-        while self._accepted and now - self._accepted[0] >= 1.0:
-            self._accepted.popleft()
-        if len(self._accepted) >= int(self.value):
+    def over_rate(self, now: float, product: str, action: str) -> bool:
+        """Sliding one-second window (one per product or per action with "per"): True when R calls were
+        already accepted in the last second."""
+        accepted = self._accepted[self._counted_as(product, action)]
+        while accepted and now - accepted[0] >= 1.0:
+            accepted.popleft()
+        if len(accepted) >= int(self.value):
             return True
-        self._accepted.append(now)
+        accepted.append(now)
         return False
+
+    def _counted_as(self, product: str, action: str) -> str:
+        """The window a call counts in: the rule's one window, or its product's, or its action's."""
+        if self.per == "product":
+            return product
+        if self.per == "action":
+            return f"{product}:{action}"
+        return ""
 
     def describe(self) -> Dict[str, Any]:
         return dict(self.raw, fired=self.fired, remaining=self.remaining)
@@ -201,7 +220,7 @@ class Faults:
                 elif effect.kind is not None:
                     continue
                 elif rule.kind == "throttle_after_per_second":
-                    if rule.over_rate(now):
+                    if rule.over_rate(now, product, action):
                         rule.fire()
                         effect.kind = "throttle"
                         effect.retry_after_ms = rule.retry_after_ms

@@ -93,6 +93,20 @@ def test_throttle_window_slides_over_one_second():
     ]
 
 
+def test_a_throttle_counted_per_action_or_per_product_keeps_a_window_for_each():
+    """Without "per", every call the rule matches shares one window (a limit over the account's reads);
+    "per": "action" counts each product's action apart, as ECS documents its limits; "per": "product" each product."""
+    calls = [("ecs", "DescribeInstances"), ("ecs", "DescribeSecurityGroups"), ("cs", "DescribeClusterNodes")] * 2
+    kinds = {}
+    for per in (None, "action", "product"):
+        faults = Faults(clock=lambda: 0.0)
+        faults.set([dict({"action": "*", "throttle_after_per_second": 2}, **({"per": per} if per else {}))])
+        kinds[per] = [faults.decide(product, action).kind for product, action in calls]
+    assert kinds[None] == [None, None] + ["throttle"] * 4
+    assert kinds["action"] == [None] * 6
+    assert kinds["product"] == [None, None, None, "throttle", "throttle", None]
+
+
 @pytest.mark.parametrize(
     "rule, exception, status, code",
     [
@@ -205,6 +219,8 @@ def test_fault_rules_are_listed_with_their_counters(emulator, apig):
         ([{"action": "X", "product": "rds", "fail_next": 1}], "product"),
         ([{"action": "X", "drop_connection": "yes"}], "drop_connection"),
         ([{"action": "X", "latency_ms": 5, "colour": "red"}], "colour"),
+        ([{"action": "X", "throttle_after_per_second": 1, "per": "region"}], "per"),
+        ([{"action": "X", "fail_next": 1, "per": "action"}], "per"),
     ],
 )
 def test_invalid_fault_rules_are_refused(emulator, rules, complaint):

@@ -303,3 +303,36 @@ def test_naive_shaped_input_is_batched_into_one_add_per_group_and_id_lookups_of_
     batches = [json.loads(c["params"]["InstanceIds"]) for c in describes]
     assert all(len(batch) <= MAX_IDS_PER_CALL for batch in batches), [len(b) for b in batches]
     assert sorted(i for batch in batches for i in batch) == instance_ids
+
+
+# --- 6: under rate limits, the throttled calls are retried and the answered ones are still the floor's ----
+
+
+THROTTLED = "Throttling.User"
+
+
+@pytest.mark.parametrize("read_scope", ["action", None], ids=["reads counted per action", "reads counted together"])
+def test_a_cold_converge_under_rate_limits_answers_exactly_the_floor_calls(scenario, medium_emulator, read_scope):
+    """Writes and reads limited to 4 a second, the reads counted per action or over every product together.
+
+    ECS and the OpenAPI pages document limits per action, region and account; one limit over all of an
+    account's reads is the other reading (tests/emulator/README.md, item 26). Under either, the cold
+    converge ends with the desired pairs, and every throttled answer is retried until answered: the answered
+    calls, by action, are still the floor formula, with no call lost and none made twice.
+    """
+    emulator = medium_emulator
+    emulator.reset()
+    limit = {"action": "*", "throttle_after_per_second": 4, "retry_after_ms": 100}
+    reads = dict(limit, calls="read", **({"per": read_scope} if read_scope else {}))
+    emulator.set_faults([dict(limit, calls="write"), reads])
+    try:
+        run = run_playbook(PLAYBOOK, emulator.env(), extra_vars=scenario.role_vars())
+    finally:
+        emulator.clear_faults()
+    assert run.rc == 0, run
+    calls = emulator.calls()
+    throttled = collections.Counter(c["action"] for c in calls if c["code"] == THROTTLED)
+    assert throttled[ADD] and sum(throttled.values()) > throttled[ADD], throttled  # writes and reads both met a limit
+    answered = collections.Counter(c["action"] for c in calls if c["code"] != THROTTLED)
+    assert dict(answered) == scenario.expected_calls("cold")
+    assert authorized_pairs(emulator.state(), scenario.gateway_id) == scenario.desired_pairs()
