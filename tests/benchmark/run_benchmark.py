@@ -103,9 +103,14 @@ class Result(NamedTuple):
     runs: List[Run]
 
     @property
+    def converged_seconds(self) -> List[float]:
+        """The wall times of the runs that converged (a failed run is counted, not timed)."""
+        return [r.seconds for r in self.runs if not r.failed]
+
+    @property
     def seconds(self) -> float:
         """The median of the runs that converged; infinite when none did."""
-        times = [r.seconds for r in self.runs if not r.failed]
+        times = self.converged_seconds
         return statistics.median(times) if times else float("inf")
 
     @property
@@ -526,7 +531,7 @@ def growth(by_scale: Dict[int, Dict[str, Result]], latency_ms: float) -> List[st
 
 def throttled_cell(result: Result) -> str:
     """'median (min - max), throttled answers', and how many runs failed."""
-    times = [r.seconds for r in result.runs if not r.failed]
+    times = result.converged_seconds
     throttled = "/".join(str(n) for n in sorted({r.throttled for r in result.runs}))
     cell = f"{result.seconds:.2f} s ({min(times):.2f} - {max(times):.2f}), " if times else ""
     cell += f"{throttled} thr."
