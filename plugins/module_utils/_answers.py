@@ -2,20 +2,21 @@
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
-"""Answers checked before they are trusted: a key that a success carries is there, with its type.
+"""Answers read raw, and what a malformed one raises.
 
 The SDK's response models (alibabacloud_apig20240327, _ecs20140526, _cs20151215 ``models``) read
-any JSON: a missing key becomes None, a number where a list belongs stays a number. An answer that
-lacks a key the model defines for a success, or holds it with another type, is not read as empty:
-it raises MalformedAnswerError, naming the product, the action, the field and the request id, so
-that nothing is planned, and nothing deleted, on the strength of it.
+any JSON: a missing list becomes [] in some models and None in others, a number where a list belongs
+stays a number or crashes from_map. Every read is therefore taken raw (call_raw) and checked against
+its action's contract (_answer_contract): an answer that lacks a field the collection uses, holds it
+with another type, or whose counts disagree is not read as empty: it raises MalformedAnswerError,
+naming the product, the action, the field and the request id, so that nothing is planned, and
+nothing deleted, on the strength of it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 from typing import Dict
-from typing import List
 from typing import NamedTuple
 from typing import Optional
 from typing import Tuple
@@ -69,19 +70,52 @@ class Answer(NamedTuple):
         return MalformedAnswerError(self.product, self.operation, field, problem, self.request_id)
 
 
-def read_answer(product: str, operation: str, response: Any) -> Answer:
-    """The body of an SDK response as a dict (its to_map), and its request id (body or header)."""
-    body_model = getattr(response, "body", None)
-    body = body_model.to_map() if body_model is not None else None
-    return _answer(product, operation, body, getattr(response, "headers", None))
+class _RawAnswerCapture:
+    """Stands in for an SDK client while one of its typed methods runs: the method's request is built and sent by
+    the SDK as usual (through the client's own ``call_api``), and the untyped map ``call_api`` returns is kept, so
+    that the answer is read as the wire sent it, not as the response model's ``from_map`` rebuilt it."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.raw: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        # The client class's own methods run bound to the capture, so that their call_api is the one below.
+        attribute = getattr(type(self._client), name, None)
+        if callable(attribute) and hasattr(attribute, "__get__"):
+            return attribute.__get__(self)
+        return getattr(self._client, name)
+
+    def call_api(self, params: Any, request: Any, runtime: Any) -> Any:
+        self.raw = self._client.call_api(params, request, runtime)
+        return self.raw
+
+
+def call_raw(session: Any, product: str, operation: str, method: str, *args: Any, doing: Optional[str] = None) -> Any:
+    """One read through the SDK client's typed ``method`` (its request serialisation, signing and retries), the
+    answer taken raw ({"body", "headers", "statusCode"}) for read_raw_answer.
+
+    The response models turn a missing list into [] and a retyped field into None or a crash (their from_map);
+    the raw map keeps what the server sent. A from_map that fails on a malformed answer is not an error here:
+    the contract check that follows names the field.
+    """
+    client = session.client(product)
+
+    def send() -> Any:
+        capture = _RawAnswerCapture(client)
+        try:
+            getattr(type(client), method)(capture, *args)
+        except Exception:  # pylint: disable=broad-except
+            if capture.raw is None:  # the call itself failed: the retry policy and the error mapping decide
+                raise
+        return capture.raw
+
+    return read_raw_answer(product, operation, session.call(operation, send, doing=doing))
 
 
 def read_raw_answer(product: str, operation: str, raw: Any) -> Answer:
-    """The same from the untyped map the client's call_api returns ({"body", "headers", "statusCode"}).
-
-    A typed model's from_map turns a missing list into []: where an empty list could lead to a removal, the raw
-    answer is read instead, so that a missing list stays missing.
-    """
+    """The body of the untyped map the client's call_api returns ({"body", "headers", "statusCode"}), as an
+    Answer with its request id (body or header)."""
     raw = raw if isinstance(raw, dict) else {}
     return _answer(product, operation, raw.get("body"), raw.get("headers"))
 
@@ -109,59 +143,7 @@ def _is_kind(value: Any, kind: Kind) -> bool:
     return isinstance(value, kinds)
 
 
-def require(answer: Answer, container: Dict[str, Any], key: str, kind: Kind, path: str) -> Any:
-    """container[key], present (not null) and of type kind; `path` names it in the error."""
-    if key not in container or container[key] is None:
-        raise answer.malformed(path, "is missing")
-    return check_type(answer, container[key], kind, path)
-
-
-def optional(answer: Answer, container: Dict[str, Any], key: str, kind: Kind, path: str, default: Any = None) -> Any:
-    """container[key] if present (and then of type kind), else default."""
-    if container.get(key) is None:
-        return default
-    return check_type(answer, container[key], kind, path)
-
-
 def check_type(answer: Answer, value: Any, kind: Kind, path: str) -> Any:
     if not _is_kind(value, kind):
         raise answer.malformed(path, f"is {type(value).__name__} {value!r:.60}, not {_kind_name(kind)}")
     return value
-
-
-def require_id(answer: Answer, container: Dict[str, Any], key: str, path: str) -> str:
-    """A non-empty string id: an item without its id cannot be told apart from another."""
-    value = require(answer, container, key, str, path)
-    if not value.strip():
-        raise answer.malformed(path, "is empty")
-    return value
-
-
-def require_objects(answer: Answer, container: Dict[str, Any], key: str, path: str) -> List[Dict[str, Any]]:
-    """container[key], a list whose every element is an object."""
-    items = require(answer, container, key, list, path)
-    for index, item in enumerate(items):
-        check_type(answer, item, dict, f"{path}[{index}]")
-    return items
-
-
-def optional_strings(answer: Answer, container: Dict[str, Any], key: str, path: str) -> List[str]:
-    """container[key], a list of strings, or [] when absent."""
-    values = optional(answer, container, key, list, path, default=[])
-    for index, value in enumerate(values):
-        check_type(answer, value, str, f"{path}[{index}]")
-    return values
-
-
-def optional_count(answer: Answer, container: Dict[str, Any], key: str, path: str) -> Optional[int]:
-    """A count (a total, a page size) as an int, or None when absent; a numeric string is accepted."""
-    value = optional(answer, container, key, (int, str), path)
-    if value is None:
-        return None
-    try:
-        count = int(value)
-    except ValueError:
-        raise answer.malformed(path, f"is {value!r:.60}, not a number") from None
-    if count < 0:
-        raise answer.malformed(path, f"is {count}, a negative count")
-    return count

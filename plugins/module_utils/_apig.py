@@ -7,8 +7,9 @@
 Each function builds the SDK's typed request, runs it through Session.call (retries and error
 mapping), and returns the useful part of the response as plain snake_case dicts. A failure
 raises ApiError whose message says what was being done ("Failed to ... on gw-...: <API message>").
-Every answer is checked (_answers) before it is read: a key a success carries that is missing, or
-of the wrong type, raises MalformedAnswerError rather than reading as "nothing there".
+Every answer is read raw and checked against its contract (_answer_contract) before it is read: a
+field the collection uses that is missing, of the wrong type, or a count that disagrees raises
+MalformedAnswerError (naming the field) rather than reading as "nothing there".
 """
 
 from __future__ import annotations
@@ -19,17 +20,12 @@ from typing import Dict
 from typing import Iterable
 from typing import List
 from typing import Optional
-from urllib.parse import quote
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import check_answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import items_of
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import read_checked
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import stated_total
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_strings
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_raw_answer
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_id
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_objects
-from ansible_collections.alibabacloud.apig.plugins.module_utils._client import _import
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import NumberedPage
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_numbered_pages
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
@@ -38,12 +34,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges imp
 # whitespace that is not around a range's own `/` or `-` ("80/80 443/443" splits, "80 / 80" does not).
 _RANGE_LIST_SEPARATOR = re.compile(r"[,;]+|(?<![/\s-])\s+(?![/\s-])")
 _SPACES_AROUND_SEPARATOR = re.compile(r"\s*([/-])\s*")
-
-
-def _data_items(answer: Answer) -> List[Dict[str, Any]]:
-    """`data.items` of a list answer: both present, items a list of objects."""
-    data = require(answer, answer.body, "data", dict, "data")
-    return require_objects(answer, data, "items", "data.items")
 
 
 # --- authorizations ---------------------------------------------------------------------------
@@ -118,31 +108,26 @@ def _parsed_range(text: Any) -> Any:
 
 
 def checked_authorization_items(answer: Answer) -> List[Dict[str, Any]]:
-    """The items of a ListGatewayAuthorizedSecurityGroupRules answer, each with its ids, range and types."""
-    items = _data_items(answer)
-    for index, item in enumerate(items):
-        path = f"data.items[{index}]"
-        require_id(answer, item, "securityGroupRuleId", f"{path}.securityGroupRuleId")
-        require_id(answer, item, "securityGroupId", f"{path}.securityGroupId")
-        require(answer, item, "portRange", (str, list), f"{path}.portRange")
-        optional_strings(answer, item, "authCidrs", f"{path}.authCidrs")
-    return items
+    """The items of a ListGatewayAuthorizedSecurityGroupRules answer, checked against its contract."""
+    return items_of(check_answer(answer))
 
 
 def list_authorizations(session: Any, gateway_id: str) -> List[Dict[str, Any]]:
-    """ListGatewayAuthorizedSecurityGroupRules (the API has no paging), validated raw, normalized to records.
+    """ListGatewayAuthorizedSecurityGroupRules (the API has no paging), read raw, checked, normalized to records.
 
     A missing `data.items`, an item without its ids, or a field of the wrong type raises
     MalformedAnswerError: nothing is planned, and nothing deleted, on the strength of such an answer.
     """
-    answer = _raw_get(
+    request = session.models("apig").ListGatewayAuthorizedSecurityGroupRulesRequest()
+    answer = read_checked(
         session,
         "ListGatewayAuthorizedSecurityGroupRules",
-        f"/v1/gateways/{quote(gateway_id, safe='')}/authorized-security-groups-rules",
-        {},
+        "list_gateway_authorized_security_group_rules",
+        gateway_id,
+        request,
         doing=f"list the security group authorizations of {gateway_id}",
     )
-    return normalize_authorization_items(checked_authorization_items(answer))
+    return normalize_authorization_items(items_of(answer))
 
 
 def add_security_group_rule(
@@ -246,16 +231,9 @@ def normalize_gateway(data: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def get_gateway(session: Any, gateway_id: str) -> Dict[str, Any]:
-    """GetGateway, normalized (see normalize_gateway)."""
-    response = session.call(
-        "GetGateway",
-        lambda: session.client("apig").get_gateway(gateway_id),
-        doing=f"get gateway {gateway_id}",
-    )
-    answer = read_answer("apig", "GetGateway", response)
-    data = require(answer, answer.body, "data", dict, "data")
-    require_id(answer, data, "gatewayId", "data.gatewayId")
-    return normalize_gateway(data)
+    """GetGateway, checked (its VPC and managed group are required), normalized (see normalize_gateway)."""
+    answer = read_checked(session, "GetGateway", "get_gateway", gateway_id, doing=f"get gateway {gateway_id}")
+    return normalize_gateway(answer.body["data"])
 
 
 def list_gateways(
@@ -270,8 +248,8 @@ def list_gateways(
 ) -> List[Dict[str, Any]]:
     """ListGateways with the filters the request takes, every page (paged by the answer), normalized, each id once.
 
-    A server that ignored `pageNumber` would answer the first page again until the total is reached: keeping each
-    gateway id once makes that harmless.
+    The distinct gateways must number the stated total (_paging): a server that ignored `pageNumber` and answered
+    the first page again, or a page that dropped an item, is malformed, never a shorter list of gateways.
     """
     models = session.models("apig")
     tag_models = [models.ListGatewaysRequestTag(key=k, value=v) for k, v in sorted((tags or {}).items())]
@@ -287,22 +265,17 @@ def list_gateways(
             page_number=number,
             page_size=size,
         )
-        response = session.call(
+        answer = read_checked(
+            session,
             "ListGateways",
-            lambda: session.client("apig").list_gateways(request),
+            "list_gateways",
+            request,
             doing=f"list the gateways in {session.region}" + (f" (page {number})" if number > 1 else ""),
         )
-        answer = read_answer("apig", "ListGateways", response)
-        items = _data_items(answer)
-        for index, item in enumerate(items):
-            require_id(answer, item, "gatewayId", f"data.items[{index}].gatewayId")
-        return NumberedPage(items, optional_count(answer, answer.body["data"], "totalSize", "data.totalSize"))
+        return NumberedPage(items_of(answer), stated_total(answer), answer)
 
-    gateways: Dict[str, Dict[str, Any]] = {}
-    for item in collect_numbered_pages(page, page_size):
-        gateway = normalize_gateway(item)
-        gateways.setdefault(gateway["gateway_id"], gateway)
-    return list(gateways.values())
+    items = collect_numbered_pages(page, page_size, identity=lambda item: item["gatewayId"])
+    return [normalize_gateway(item) for item in items]
 
 
 def list_authorizable_security_groups(
@@ -311,27 +284,28 @@ def list_authorizable_security_groups(
     """ListGatewayAuthorizableSecurityGroups (optionally only one ACK cluster's groups)."""
     models = session.models("apig")
     request = models.ListGatewayAuthorizableSecurityGroupsRequest(cs_cluster_id=cluster_id or None)
-    response = session.call(
+    answer = read_checked(
+        session,
         "ListGatewayAuthorizableSecurityGroups",
-        lambda: session.client("apig").list_gateway_authorizable_security_groups(gateway_id, request),
+        "list_gateway_authorizable_security_groups",
+        gateway_id,
+        request,
         doing="list the security groups {} can be authorized to{}".format(
             gateway_id, f" in cluster {cluster_id}" if cluster_id else ""
         ),
     )
-    answer = read_answer("apig", "ListGatewayAuthorizableSecurityGroups", response)
     groups = []
-    for index, item in enumerate(_data_items(answer)):
-        require_id(answer, item, "securityGroupId", f"data.items[{index}].securityGroupId")
+    for item in items_of(answer):
         groups.append(
             {
-                "security_group_id": item.get("securityGroupId"),
+                "security_group_id": item["securityGroupId"],
                 "name": item.get("name"),
                 # APIG says Normal/Enterprise; ECS (and our other modules) say normal/enterprise.
                 "type": str(item["type"]).lower() if item.get("type") else None,
                 "vpc_id": item.get("vpcId"),
             }
         )
-    return sorted(groups, key=lambda g: g["security_group_id"] or "")
+    return sorted(groups, key=lambda g: g["security_group_id"])
 
 
 # --- regions and gateway listing with filters (the gateways inventory plugin) ------------------
@@ -340,14 +314,14 @@ def list_authorizable_security_groups(
 def describe_regions(session: Any) -> List[str]:
     """DescribeRegions: the region ids where APIG is offered, sorted."""
     models = session.models("apig")
-    response = session.call(
+    answer = read_checked(
+        session,
         "DescribeRegions",
-        lambda: session.client("apig").describe_regions(models.DescribeRegionsRequest()),
+        "describe_regions",
+        models.DescribeRegionsRequest(),
         doing="list the APIG regions",
     )
-    answer = read_answer("apig", "DescribeRegions", response)
-    data = require(answer, answer.body, "data", list, "data")
-    return sorted({item["regionId"] for item in data if isinstance(item, dict) and item.get("regionId")})
+    return sorted({item["regionId"] for item in items_of(answer)})
 
 
 # --- services (the gateway's own backends) ------------------------------------------------------
@@ -355,67 +329,26 @@ def describe_regions(session: Any) -> List[str]:
 SERVICES_PAGE_SIZE = 100  # ListServices takes pageSize 1-100
 
 
-def _raw_get(session: Any, action: str, pathname: str, query: Dict[str, Any], doing: str) -> Answer:
-    """A GET through the client's own call_api (with the Params the SDK's own method sends), read before any typed
-    model does: the SDK's models turn a missing `data.items` into [] (their from_map), which would read as "no
-    authorizations" or "no services" and, with purge, revoke everything (_answers.read_raw_answer).
-    """
-    utils_models = _import("alibabacloud_tea_openapi.utils_models", "alibabacloud-tea-openapi")
-    runtime = _import("darabonba.runtime", "darabonba-core").RuntimeOptions()
-    params = utils_models.Params(
-        action=action,
-        version="2024-03-27",
-        protocol="HTTPS",
-        pathname=pathname,
-        method="GET",
-        auth_type="AK",
-        style="ROA",
-        req_body_type="json",
-        body_type="json",
-    )
-    request = utils_models.OpenApiRequest(query={k: str(v) for k, v in query.items() if v is not None})
-    client = session.client("apig")
-    raw = session.call(action, lambda: client.call_api(params, request, runtime), doing=doing)
-    return read_raw_answer("apig", action, raw)
-
-
-def checked_service(answer: Answer, item: Dict[str, Any], path: str) -> Dict[str, Any]:
-    """A Service: its id and name, and, where present, `addresses`/`unhealthyEndpoints` (strings), `ports`."""
-    require_id(answer, item, "serviceId", f"{path}.serviceId")
-    require(answer, item, "name", str, f"{path}.name")
-    optional_strings(answer, item, "addresses", f"{path}.addresses")
-    optional_strings(answer, item, "unhealthyEndpoints", f"{path}.unhealthyEndpoints")
-    ports = item.get("ports")
-    if ports is not None:
-        for index, port in enumerate(require_objects(answer, item, "ports", f"{path}.ports")):
-            require(answer, port, "port", int, f"{path}.ports[{index}].port")
-    return item
-
-
 def list_services(session: Any, gateway_id: str, page_size: int = SERVICES_PAGE_SIZE) -> List[Dict[str, Any]]:
-    """ListServices of one gateway, every page (paged by the answer), raw items checked, each id once."""
+    """ListServices of one gateway, every page (paged by the answer), raw items checked, each id once; the distinct
+    services must number the stated total."""
+    models = session.models("apig")
 
     def page(number: int, size: int) -> NumberedPage:
-        answer = _raw_get(
+        request = models.ListServicesRequest(gateway_id=gateway_id, page_number=number, page_size=size)
+        answer = read_checked(
             session,
             "ListServices",
-            "/v1/services",
-            {"gatewayId": gateway_id, "pageNumber": number, "pageSize": size},
+            "list_services",
+            request,
             doing=f"list the services of {gateway_id}" + (f" (page {number})" if number > 1 else ""),
         )
-        items = _data_items(answer)
-        for index, item in enumerate(items):
-            checked_service(answer, item, f"data.items[{index}]")
-        return NumberedPage(items, optional_count(answer, answer.body["data"], "totalSize", "data.totalSize"))
+        return NumberedPage(items_of(answer), stated_total(answer), answer)
 
-    services: Dict[str, Dict[str, Any]] = {}
-    for item in collect_numbered_pages(page, page_size):
-        services.setdefault(item["serviceId"], item)
-    return list(services.values())
+    return collect_numbered_pages(page, page_size, identity=lambda item: item["serviceId"])
 
 
 def get_service(session: Any, service_id: str) -> Dict[str, Any]:
     """GetService: the Service (raw, checked), for a list item that lacks its addresses or ports."""
-    answer = _raw_get(session, "GetService", f"/v1/services/{service_id}", {}, doing=f"get service {service_id}")
-    data = require(answer, answer.body, "data", dict, "data")
-    return checked_service(answer, data, "data")
+    answer = read_checked(session, "GetService", "get_service", service_id, doing=f"get service {service_id}")
+    return answer.body["data"]

@@ -9,7 +9,8 @@ DescribeClusterNodePools has no paging (one call returns every pool); DescribeCl
 pages at most 100 nodes: the first page tells the total and how many nodes a page really holds,
 so the rest are fetched in parallel (bounded) at that size (_paging). A cluster of n nodes costs
 exactly ceil(n/100) calls from a server that serves what it is asked, ceil(n/c) from one that caps
-its pages at c. Answers are checked (_answers): no `nodes` or `nodepools` is malformed, not empty.
+its pages at c. Answers are read raw and checked against their contract (_answer_contract): no `nodes`
+or `nodepools` is malformed, not empty, and the nodes over all pages must number `page.total_count`.
 """
 
 from __future__ import annotations
@@ -19,13 +20,10 @@ from typing import Dict
 from typing import List
 from typing import Optional
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_id
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_objects
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import POOLS_SELECTED
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import items_of
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import read_checked
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import stated_total
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import NumberedPage
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_numbered_pages
@@ -79,66 +77,41 @@ def node_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
 
 def describe_cluster(session: Session, cluster_id: str) -> Dict[str, Any]:
     """DescribeClusterDetail. Raises ApiError (ErrorClusterNotFound) for an unknown cluster."""
-    response = session.call("DescribeClusterDetail", lambda: session.client("cs").describe_cluster_detail(cluster_id))
-    answer = read_answer("cs", "DescribeClusterDetail", response)
-    require_id(answer, answer.body, "cluster_id", "cluster_id")
+    answer = read_checked(session, "DescribeClusterDetail", "describe_cluster_detail", cluster_id)
     return cluster_from_wire(answer.body)
 
 
 def describe_node_pools(session: Session, cluster_id: str) -> List[Dict[str, Any]]:
     """Every node pool of the cluster, in one call. Raises ApiError for an unknown cluster."""
     request = session.models("cs").DescribeClusterNodePoolsRequest()
-    response = session.call(
-        "DescribeClusterNodePools", lambda: session.client("cs").describe_cluster_node_pools(cluster_id, request)
-    )
-    return [
-        node_pool_from_wire(item)
-        for item in checked_node_pools(read_answer("cs", "DescribeClusterNodePools", response))
-    ]
-
-
-def checked_node_pools(answer: Answer) -> List[Dict[str, Any]]:
-    """`nodepools`, each with its nodepool_info.nodepool_id and its scaling_group (where its groups are)."""
-    pools = require_objects(answer, answer.body, "nodepools", "nodepools")
-    for index, pool in enumerate(pools):
-        path = f"nodepools[{index}]"
-        info = require(answer, pool, "nodepool_info", dict, f"{path}.nodepool_info")
-        require_id(answer, info, "nodepool_id", f"{path}.nodepool_info.nodepool_id")
-        scaling = require(answer, pool, "scaling_group", dict, f"{path}.scaling_group")
-        optional(answer, scaling, "security_group_ids", list, f"{path}.scaling_group.security_group_ids")
-    return pools
-
-
-def checked_nodes_page(answer: Answer) -> NumberedPage:
-    """One DescribeClusterNodes page: `nodes` (each with its instance_id) and the total it states."""
-    nodes = require_objects(answer, answer.body, "nodes", "nodes")
-    for index, node in enumerate(nodes):
-        require_id(answer, node, "instance_id", f"nodes[{index}].instance_id")
-    page = optional(answer, answer.body, "page", dict, "page", default={})
-    return NumberedPage(nodes, optional_count(answer, page, "total_count", "page.total_count"))
+    answer = read_checked(session, "DescribeClusterNodePools", "describe_cluster_node_pools", cluster_id, request)
+    return [node_pool_from_wire(item) for item in items_of(answer)]
 
 
 def describe_cluster_nodes(
     session: Session,
     cluster_id: str,
     nodepool_id: Optional[str] = None,
+    pools_selected: bool = False,
 ) -> List[Dict[str, Any]]:
     """Every node of the cluster (or of one node pool).
 
     ceil(n/100) calls (one when it has no node) from a server that serves pages of 100; ceil(n/c)
-    from one that caps its pages at c nodes.
+    from one that caps its pages at c nodes. pools_selected: a source selects node pools, so a node
+    that names no pool cannot be placed and its answer is malformed (_answer_contract.POOLS_SELECTED).
     """
     models = session.models("cs")
+    conditions = frozenset([POOLS_SELECTED]) if pools_selected else frozenset()
 
     def page(number: int, size: int) -> NumberedPage:
         # The SDK types both paging fields as strings.
         request = models.DescribeClusterNodesRequest(
             nodepool_id=nodepool_id, page_number=str(number), page_size=str(size)
         )
-        response = session.call(
-            "DescribeClusterNodes", lambda: session.client("cs").describe_cluster_nodes(cluster_id, request)
+        answer = read_checked(
+            session, "DescribeClusterNodes", "describe_cluster_nodes", cluster_id, request, conditions=conditions
         )
-        return checked_nodes_page(read_answer("cs", "DescribeClusterNodes", response))
+        return NumberedPage(items_of(answer), stated_total(answer), answer)
 
-    nodes = collect_numbered_pages(page, NODES_PAGE_SIZE, map_pages=bounded_map)
+    nodes = collect_numbered_pages(page, NODES_PAGE_SIZE, map_pages=bounded_map, identity=lambda n: n["instance_id"])
     return [node_from_wire(node) for node in nodes]

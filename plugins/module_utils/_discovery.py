@@ -60,7 +60,9 @@ def _read_cluster(session: Any, cluster_id: str, sources: Sequence[Source], insp
     if inspect_nodes:
         list_nodes, nodepool_filter = node_listing_plan(cluster_sources, pools)
         if list_nodes:
-            nodes = tuple(_cs.describe_cluster_nodes(session, cluster_id, nodepool_filter))
+            # A source that selects node pools places a node by its nodepool_id: a node without one is refused.
+            pools_selected = bool(pools) and any(s.selects_node_pools for s in cluster_sources)
+            nodes = tuple(_cs.describe_cluster_nodes(session, cluster_id, nodepool_filter, pools_selected))
     return ClusterObservation(found=True, node_pools=tuple(pools), cluster=detail, nodes=nodes)
 
 

@@ -8,9 +8,10 @@ One function per operation, each going through Session.call. Id lists are cut in
 of the API's maximum (100 ids per call) and every batch asks for 100 results per page, so a
 look-up of n ids costs ceil(n/100) calls: the count depends only on the input, never on timing.
 Batches may run in parallel (bounded), which changes how long a look-up takes, not what it calls.
-Pages follow the answer's NextToken (_paging), however few items a page holds; each answer is
-checked (_answers): a listing without its wrapper (``Instances.Instance``, ``SecurityGroups.
-SecurityGroup``, ``Permissions.Permission``) or an item without its id is malformed, never empty.
+Pages follow the answer's NextToken (_paging), however few items a page holds; each answer is read
+raw and checked against its contract (_answer_contract): a listing without its wrapper
+(``Instances.Instance``, ``SecurityGroups.SecurityGroup``, ``Permissions.Permission``), an item
+without its id, its groups, its VPC or (an ENI) its IPs is malformed, never empty.
 """
 
 from __future__ import annotations
@@ -25,13 +26,8 @@ from typing import Optional
 from typing import Sequence
 from typing import TypeVar
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_id
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import require_objects
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import items_of
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import read_checked
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import TokenPage
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_token_pages
@@ -122,58 +118,24 @@ def permission_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def checked_listing(answer: Answer, wrapper: str, key: str, id_key: str) -> List[Dict[str, Any]]:
-    """The items of an RPC listing answer, {wrapper: {key: [...]}}: both present, each item with its id."""
-    container = require(answer, answer.body, wrapper, dict, wrapper)
-    items = require_objects(answer, container, key, f"{wrapper}.{key}")
-    for index, item in enumerate(items):
-        require_id(answer, item, id_key, f"{wrapper}.{key}[{index}].{id_key}")
-    return items
-
-
-def _checked_with_groups(
-    answer: Answer, wrapper: str, key: str, id_key: str, optional_key: str
-) -> List[Dict[str, Any]]:
-    """A listing whose items each carry SecurityGroupIds.SecurityGroupId (a list) and, optionally, optional_key."""
-    items = checked_listing(answer, wrapper, key, id_key)
-    for index, item in enumerate(items):
-        path = f"{wrapper}.{key}[{index}]"
-        groups = require(answer, item, "SecurityGroupIds", dict, f"{path}.SecurityGroupIds")
-        require(answer, groups, "SecurityGroupId", list, f"{path}.SecurityGroupIds.SecurityGroupId")
-        optional(answer, item, optional_key, dict, f"{path}.{optional_key}")
-    return items
-
-
-def checked_instances(answer: Answer) -> List[Dict[str, Any]]:
-    """DescribeInstances items; each also has its groups, which discovery and purge rely on."""
-    return _checked_with_groups(answer, "Instances", "Instance", "InstanceId", "VpcAttributes")
-
-
 def _token_pages(
     session: Session,
     operation: str,
-    send: Callable[[Any], Any],
+    method: str,
     build_request: Callable[[Optional[str]], Any],
-    items: Callable[[Answer], List[Dict[str, Any]]],
+    from_wire: Callable[[Dict[str, Any]], Dict[str, Any]],
 ) -> List[Dict[str, Any]]:
-    """Every item of a NextToken-paged RPC listing, one page after the other."""
+    """Every item of a NextToken-paged RPC listing, one page after the other, each page checked."""
 
     def page(token: Optional[str]) -> TokenPage:
-        request = build_request(token)
-        answer = read_answer("ecs", operation, session.call(operation, lambda: send(request)))
-        return TokenPage(items(answer), optional(answer, answer.body, "NextToken", str, "NextToken"))
+        answer = read_checked(session, operation, method, build_request(token))
+        return TokenPage([from_wire(item) for item in items_of(answer)], answer.body.get("NextToken"), answer)
 
     return collect_token_pages(page)
 
 
 def _describe_instances_pages(session: Session, build_request: Callable[[Optional[str]], Any]) -> List[Dict]:
-    return _token_pages(
-        session,
-        "DescribeInstances",
-        session.client("ecs").describe_instances,
-        build_request,
-        lambda answer: [instance_from_wire(i) for i in checked_instances(answer)],
-    )
+    return _token_pages(session, "DescribeInstances", "describe_instances", build_request, instance_from_wire)
 
 
 def _describe_instances_in_batches(
@@ -235,23 +197,10 @@ def describe_security_groups(session: Session, ids: Iterable[str]) -> List[Dict[
             )
 
         return _token_pages(
-            session,
-            "DescribeSecurityGroups",
-            session.client("ecs").describe_security_groups,
-            build,
-            lambda answer: [
-                security_group_from_wire(g)
-                for g in checked_listing(answer, "SecurityGroups", "SecurityGroup", "SecurityGroupId")
-            ],
+            session, "DescribeSecurityGroups", "describe_security_groups", build, security_group_from_wire
         )
 
     return _in_batches(batch, ids)
-
-
-def checked_permissions(answer: Answer) -> List[Dict[str, Any]]:
-    """DescribeSecurityGroupAttribute's rules: Permissions.Permission, a list of objects."""
-    container = require(answer, answer.body, "Permissions", dict, "Permissions")
-    return require_objects(answer, container, "Permission", "Permissions.Permission")
 
 
 def describe_security_group_ingress(session: Session, security_group_id: str) -> List[Dict[str, Any]]:
@@ -268,11 +217,7 @@ def describe_security_group_ingress(session: Session, security_group_id: str) ->
         )
 
     return _token_pages(
-        session,
-        "DescribeSecurityGroupAttribute",
-        session.client("ecs").describe_security_group_attribute,
-        build,
-        lambda answer: [permission_from_wire(p) for p in checked_permissions(answer)],
+        session, "DescribeSecurityGroupAttribute", "describe_security_group_attribute", build, permission_from_wire
     )
 
 
@@ -291,13 +236,6 @@ def network_interface_from_wire(item: Dict[str, Any]) -> Dict[str, Any]:
         "security_group_ids": list(_listed(item.get("SecurityGroupIds"), "SecurityGroupId")),
         "private_ips": list(dict.fromkeys(ip for ip in [primary, *ips] if ip)),
     }
-
-
-def checked_network_interfaces(answer: Answer) -> List[Dict[str, Any]]:
-    """DescribeNetworkInterfaces items; each with its groups (what the gateway must be authorized to)."""
-    return _checked_with_groups(
-        answer, "NetworkInterfaceSets", "NetworkInterfaceSet", "NetworkInterfaceId", "PrivateIpSets"
-    )
 
 
 class NetworkInterfacePager:
@@ -327,16 +265,18 @@ class NetworkInterfacePager:
             max_results=ENI_PAGE_SIZE,
             next_token=token,
         )
-        response = self.session.call(
+        answer = read_checked(
+            self.session,
             "DescribeNetworkInterfaces",
-            lambda: self.session.client("ecs").describe_network_interfaces(request),
+            "describe_network_interfaces",
+            request,
             doing=f"list the network interfaces of {self.vpc_id}",
         )
-        answer = read_answer("ecs", "DescribeNetworkInterfaces", response)
-        items = [network_interface_from_wire(i) for i in checked_network_interfaces(answer)]
-        self.total = optional_count(answer, answer.body, "TotalCount", "TotalCount")
-        self.next_token = optional(answer, answer.body, "NextToken", str, "NextToken") or None
-        return TokenPage(items, self.next_token)
+        items = [network_interface_from_wire(item) for item in items_of(answer)]
+        total = answer.body.get("TotalCount")
+        self.total = int(total) if total is not None else None
+        self.next_token = answer.body.get("NextToken") or None
+        return TokenPage(items, self.next_token, answer)
 
     def first(self) -> List[Dict[str, Any]]:
         return self.page(None).items

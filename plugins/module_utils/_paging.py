@@ -8,15 +8,18 @@ Never by the page size asked for: a server may cap its pages below it (the docum
 is not a promise, and whether a capped page number counts in the asked or in the capped size is
 not documented). Both loops are pure: they take a callable that fetches one page.
 
-* Numbered pages (CS DescribeClusterNodes, APIG ListGateways): the first page tells the total and,
-  by its item count, the size the server really serves. When that is below the size asked, the
-  later pages are asked for at that size, which reads the same items whichever size the server
-  counts its page numbers in. The pages then needed are known and may be fetched in parallel; if
-  they still fall short of the total, the walk goes on, one page at a time, until the total is
-  reached or a page comes back empty. Without a total, the walk goes on until a page holds fewer
-  items than the first (one more call than needed, only then).
+* Numbered pages (CS DescribeClusterNodes, APIG ListGateways, ListServices): every answer states the
+  total (the answer contract requires it) and, on the first page, by its item count, the size the server
+  really serves. When that is below the size asked, the later pages are asked for at that size, which
+  reads the same items whichever size the server counts its page numbers in. The pages then needed are
+  known and may be fetched in parallel; if they still fall short of the total, the walk goes on, one page
+  at a time, until the total is reached or a page comes back empty. Then the count must agree: the
+  distinct items over all pages number exactly the total, and every page states the same total. A
+  listing that falls short of (or exceeds) its total, or whose total moved while it was read, is
+  malformed (MalformedAnswerError naming the total), never "the end": a short listing read as complete
+  would, with purge, revoke what the missing items needed.
 * Token pages (ECS): the walk goes on while the answer carries a next token, however few items a
-  page holds (an empty page with a token is not the end), and stops on a token seen before.
+  page holds (an empty page with a token is not the end); a token seen before is malformed (a loop).
 """
 
 from __future__ import annotations
@@ -24,20 +27,26 @@ from __future__ import annotations
 import math
 from typing import Any
 from typing import Callable
+from typing import Dict
 from typing import List
 from typing import NamedTuple
 from typing import Optional
 from typing import Sequence
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import CONTRACTS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
+
 
 class NumberedPage(NamedTuple):
     items: List[Any]
-    total: Optional[int]  # the total the answer states, None when it states none
+    total: int  # the total the answer states
+    answer: Answer  # the page's answer (checked): what a count that disagrees names
 
 
 class TokenPage(NamedTuple):
     items: List[Any]
     next_token: Optional[str]
+    answer: Answer
 
 
 def _sequential(fetch: Callable[[int], NumberedPage], numbers: Sequence[int]) -> List[NumberedPage]:
@@ -48,41 +57,48 @@ def collect_numbered_pages(
     fetch: Callable[[int, int], NumberedPage],
     page_size: int,
     map_pages: Callable[[Callable[[int], NumberedPage], Sequence[int]], List[NumberedPage]] = _sequential,
+    identity: Callable[[Any], Any] = id,
 ) -> List[Any]:
-    """Every item of a listing paged by number: fetch(page_number, page_size) returns one page (1-based)."""
+    """Every item of a listing paged by number, each once by `identity`: fetch(page_number, page_size) returns one
+    page (1-based). Raises MalformedAnswerError when the items do not number the stated total."""
     first = fetch(1, page_size)
-    items = list(first.items)
-    served = len(items)
-    if served == 0:
-        return items
-    if first.total is None:
-        return items + _walk_until_short(fetch, 2, served)
-    total = first.total
-    if served >= total:
-        return items
-    size = min(served, page_size)
-    last_number = math.ceil(total / size)
-    for page in map_pages(lambda number: fetch(number, size), list(range(2, last_number + 1))):
-        items.extend(page.items)
-    number = last_number
-    while len(items) < total:
-        number += 1
-        page = fetch(number, size)
-        if not page.items:
-            break
-        items.extend(page.items)
+    pages = [first]
+    served = len(first.items)
+    if 0 < served < first.total:
+        size = min(served, page_size)
+        last_number = math.ceil(first.total / size)
+        pages.extend(map_pages(lambda number: fetch(number, size), list(range(2, last_number + 1))))
+        number = last_number
+        while sum(len(page.items) for page in pages) < first.total:
+            number += 1
+            pages.append(fetch(number, size))
+            if not pages[-1].items:
+                break
+    return _agreeing_items(pages, identity)
+
+
+def _agreeing_items(pages: Sequence[NumberedPage], identity: Callable[[Any], Any]) -> List[Any]:
+    """The distinct items of the pages, if they number the total every page states; else MalformedAnswerError."""
+    first = pages[0]
+    total_path = CONTRACTS[first.answer.operation].total or "the total"
+    for page in pages[1:]:
+        if page.total != first.total:
+            raise page.answer.malformed(
+                total_path, f"is {page.total} on a later page but was {first.total} on the first: the listing changed"
+            )
+    unique: Dict[Any, Any] = {}
+    for page in pages:
+        for item in page.items:
+            unique.setdefault(identity(item), item)
+    items = list(unique.values())
+    if len(items) != first.total:
+        listed = sum(len(page.items) for page in pages)
+        repeated = f" ({listed - len(items)} of them repeated)" if listed != len(items) else ""
+        raise first.answer.malformed(
+            total_path,
+            f"says {first.total}, but the {len(pages)} page(s) read held {len(items)} distinct item(s){repeated}",
+        )
     return items
-
-
-def _walk_until_short(fetch: Callable[[int, int], NumberedPage], number: int, size: int) -> List[Any]:
-    """Pages number, number+1, ... of `size` until one holds fewer than `size` items."""
-    items: List[Any] = []
-    while True:
-        page = fetch(number, size)
-        items.extend(page.items)
-        if len(page.items) < size:
-            return items
-        number += 1
 
 
 def collect_token_pages(fetch: Callable[[Optional[str]], TokenPage]) -> List[Any]:
@@ -94,7 +110,9 @@ def collect_token_pages(fetch: Callable[[Optional[str]], TokenPage]) -> List[Any
         page = fetch(token)
         items.extend(page.items)
         token = page.next_token or None
-        # A token seen before would loop forever: the listing is complete as far as it can be.
-        if token is None or token in seen:
+        if token is None:
             return items
+        # A token seen before would loop forever, and the items read so far cannot be told complete.
+        if token in seen:
+            raise page.answer.malformed("NextToken", f"is {token!r:.60} again, a token an earlier page gave")
         seen.add(token)

@@ -11,16 +11,11 @@ from typing import Callable
 from typing import Dict
 
 import pytest
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import check_answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import items_of
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import MalformedAnswerError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
-from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import checked_authorization_items
-from ansible_collections.alibabacloud.apig.plugins.module_utils._cs import checked_node_pools
-from ansible_collections.alibabacloud.apig.plugins.module_utils._cs import checked_nodes_page
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import checked_instances
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import checked_listing
-from ansible_collections.alibabacloud.apig.plugins.module_utils._ecs import checked_permissions
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_raw_answer
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 
 RULE = {
@@ -34,27 +29,28 @@ INSTANCES = {
     "RequestId": "req-ecs",
     "NextToken": "",
     "Instances": {
-        "Instance": [{"InstanceId": "i-1", "SecurityGroupIds": {"SecurityGroupId": ["sg-1"]}, "VpcAttributes": {}}]
+        "Instance": [
+            {"InstanceId": "i-1", "SecurityGroupIds": {"SecurityGroupId": ["sg-1"]}, "VpcAttributes": {"VpcId": "v-1"}}
+        ]
     },
 }
-GROUPS = {"RequestId": "req-ecs", "SecurityGroups": {"SecurityGroup": [{"SecurityGroupId": "sg-1"}]}}
-PERMISSIONS = {"RequestId": "req-ecs", "Permissions": {"Permission": [{"PortRange": "80/80"}]}}
+GROUPS = {"RequestId": "req-ecs", "SecurityGroups": {"SecurityGroup": [{"SecurityGroupId": "sg-1", "VpcId": "v-1"}]}}
+PERMISSIONS = {"RequestId": "req-ecs", "Permissions": {"Permission": [{"PortRange": "80/80", "IpProtocol": "TCP"}]}}
 NODES = {"nodes": [{"instance_id": "i-1"}], "page": {"page_number": 1, "page_size": 100, "total_count": 1}}
 POOLS = {"nodepools": [{"nodepool_info": {"nodepool_id": "np-1"}, "scaling_group": {"security_group_ids": ["sg-1"]}}]}
 
 CHECKS: Dict[str, tuple] = {
-    "authorizations": ("apig", "ListGatewayAuthorizedSecurityGroupRules", AUTHORIZATIONS, checked_authorization_items),
-    "instances": ("ecs", "DescribeInstances", INSTANCES, checked_instances),
-    "groups": (
-        "ecs",
-        "DescribeSecurityGroups",
-        GROUPS,
-        lambda a: checked_listing(a, "SecurityGroups", "SecurityGroup", "SecurityGroupId"),
-    ),
-    "permissions": ("ecs", "DescribeSecurityGroupAttribute", PERMISSIONS, checked_permissions),
-    "nodes": ("cs", "DescribeClusterNodes", NODES, checked_nodes_page),
-    "pools": ("cs", "DescribeClusterNodePools", POOLS, checked_node_pools),
+    "authorizations": ("apig", "ListGatewayAuthorizedSecurityGroupRules", AUTHORIZATIONS),
+    "instances": ("ecs", "DescribeInstances", INSTANCES),
+    "groups": ("ecs", "DescribeSecurityGroups", GROUPS),
+    "permissions": ("ecs", "DescribeSecurityGroupAttribute", PERMISSIONS),
+    "nodes": ("cs", "DescribeClusterNodes", NODES),
+    "pools": ("cs", "DescribeClusterNodePools", POOLS),
 }
+
+
+def check(answer: Answer) -> list:
+    return items_of(check_answer(answer))
 
 
 def _answer(product: str, operation: str, body: Dict[str, Any]) -> Answer:
@@ -63,7 +59,7 @@ def _answer(product: str, operation: str, body: Dict[str, Any]) -> Answer:
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
 def test_a_well_formed_answer_passes(name: str) -> None:
-    product, operation, body, check = CHECKS[name]
+    product, operation, body = CHECKS[name]
     assert check(_answer(product, operation, copy.deepcopy(body)))
 
 
@@ -118,7 +114,7 @@ MALFORMED = [
     ("permissions", _set(("Permissions", "Permission"), None), "Permissions.Permission is missing"),
     ("nodes", _drop(("nodes",)), "nodes is missing"),
     ("nodes", _drop(("nodes", 0, "instance_id")), "nodes[0].instance_id is missing"),
-    ("nodes", _set(("page", "total_count"), "many"), "page.total_count is 'many', not a number"),
+    ("nodes", _set(("page", "total_count"), "many"), "page.total_count is 'many', not a count"),
     ("nodes", _set(("page", "total_count"), True), "page.total_count is bool True"),
     ("nodes", _set(("page",), []), "page is list"),
     ("pools", _drop(("nodepools",)), "nodepools is missing"),
@@ -133,7 +129,7 @@ MALFORMED = [
 def test_a_malformed_answer_is_an_error_naming_product_action_field_and_request_id(
     name: str, edit: Callable[[Dict], None], field: str
 ) -> None:
-    product, operation, body, check = CHECKS[name]
+    product, operation, body = CHECKS[name]
     body = copy.deepcopy(body)
     edit(body)
     with pytest.raises(MalformedAnswerError) as caught:
@@ -155,41 +151,27 @@ def test_a_malformed_answer_is_an_error_naming_product_action_field_and_request_
 
 
 def test_an_empty_listing_is_empty_not_malformed() -> None:
-    assert checked_authorization_items(_answer("apig", "X", {"data": {"items": []}})) == []
-    assert checked_instances(_answer("ecs", "X", {"Instances": {"Instance": []}})) == []
-    assert checked_nodes_page(_answer("cs", "X", {"nodes": [], "page": {"total_count": 0}})).items == []
+    assert check(_answer("apig", "ListGatewayAuthorizedSecurityGroupRules", {"data": {"items": []}})) == []
+    assert check(_answer("ecs", "DescribeInstances", {"Instances": {"Instance": []}})) == []
+    assert check(_answer("cs", "DescribeClusterNodes", {"nodes": [], "page": {"total_count": 0}})) == []
 
 
-@pytest.mark.parametrize(("value", "count"), [(None, None), (0, 0), (12, 12), ("12", 12)])
-def test_a_count_may_be_a_number_or_a_numeric_string(value: Any, count: Any) -> None:
-    answer = _answer("cs", "X", {})
-    assert optional_count(answer, {"total": value}, "total", "total") == count
+@pytest.mark.parametrize("value", [0, 12, "12"])
+def test_a_count_may_be_a_number_or_a_numeric_string(value: Any) -> None:
+    check(_answer("cs", "DescribeClusterNodes", {"nodes": [], "page": {"total_count": value}}))
 
 
 def test_a_negative_count_is_malformed() -> None:
-    with pytest.raises(MalformedAnswerError, match="total is -1, a negative count"):
-        optional_count(_answer("cs", "X", {}), {"total": -1}, "total", "total")
+    with pytest.raises(MalformedAnswerError, match="page.total_count is -1, a negative count"):
+        check(_answer("cs", "DescribeClusterNodes", {"nodes": [], "page": {"total_count": -1}}))
 
 
-class _Body:
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def to_map(self) -> Any:
-        return self.value
-
-
-class _Response:
-    def __init__(self, body: Any, headers: Dict[str, str]) -> None:
-        self.body = _Body(body)
-        self.headers = headers
-
-
-def test_read_answer_takes_the_request_id_from_the_body_or_else_the_header() -> None:
-    assert read_answer("apig", "X", _Response({"requestId": "b"}, {"x-acs-request-id": "h"})).request_id == "b"
-    assert read_answer("cs", "X", _Response({"nodes": []}, {"x-acs-request-id": "h"})).request_id == "h"
+def test_a_raw_answer_takes_the_request_id_from_the_body_or_else_the_header() -> None:
+    raw = {"body": {"requestId": "b"}, "headers": {"x-acs-request-id": "h"}}
+    assert read_raw_answer("apig", "X", raw).request_id == "b"
+    assert read_raw_answer("cs", "X", {"body": {"nodes": []}, "headers": {"x-acs-request-id": "h"}}).request_id == "h"
 
 
 def test_a_body_that_is_not_an_object_is_malformed() -> None:
     with pytest.raises(MalformedAnswerError, match="the body is not a JSON object"):
-        read_answer("cs", "DescribeClusterNodes", _Response([1], {"x-acs-request-id": "h"}))
+        read_raw_answer("cs", "DescribeClusterNodes", {"body": [1], "headers": {"x-acs-request-id": "h"}})

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The paging loops against fake servers: every item is read, whatever size the server serves."""
+"""The paging loops against fake servers: every item is read, whatever size the server serves, and a listing whose
+items do not number its stated total is malformed, never "the end"."""
 
 from __future__ import annotations
 
@@ -10,34 +11,37 @@ from typing import Optional
 from typing import Tuple
 
 import pytest
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import MalformedAnswerError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import NumberedPage
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import TokenPage
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_numbered_pages
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_token_pages
 
+NODES = Answer("cs", "DescribeClusterNodes", {}, "req-nodes")
+INSTANCES = Answer("ecs", "DescribeInstances", {}, "req-instances")
+
 
 class NumberedServer:
     """n items; pages capped at `cap`; page numbers counted in the capped or in the asked size."""
 
-    def __init__(self, n: int, cap: int, offset_by_asked: bool, with_total: bool = True) -> None:
+    def __init__(self, n: int, cap: int, offset_by_asked: bool) -> None:
         self.items = list(range(n))
         self.cap = cap
         self.offset_by_asked = offset_by_asked
-        self.with_total = with_total
         self.requests: List[Tuple[int, int]] = []
 
     def fetch(self, number: int, size: int) -> NumberedPage:
         self.requests.append((number, size))
         served = min(size, self.cap)
         start = (number - 1) * (size if self.offset_by_asked else served)
-        return NumberedPage(self.items[start : start + served], len(self.items) if self.with_total else None)
+        return NumberedPage(self.items[start : start + served], len(self.items), NODES)
 
 
 @pytest.mark.parametrize("offset_by_asked", [False, True])
-@pytest.mark.parametrize("with_total", [True, False])
 @pytest.mark.parametrize(("n", "cap"), [(0, 10), (3, 10), (10, 10), (250, 10), (250, 100), (99, 100), (101, 100)])
-def test_numbered_pages_read_every_item_whatever_the_cap(n: int, cap: int, offset_by_asked: bool, with_total: bool):
-    server = NumberedServer(n, cap, offset_by_asked, with_total)
+def test_numbered_pages_read_every_item_whatever_the_cap(n: int, cap: int, offset_by_asked: bool):
+    server = NumberedServer(n, cap, offset_by_asked)
     assert collect_numbered_pages(server.fetch, 100) == list(range(n))
 
 
@@ -74,16 +78,43 @@ def test_pages_shorter_than_the_first_walk_on_until_the_total():
 
     def fetch(number: int, size: int) -> NumberedPage:
         start = starts.get(number, 30)
-        return NumberedPage(items[start : start + sizes.get(number, 0)], 30)
+        return NumberedPage(items[start : start + sizes.get(number, 0)], 30, NODES)
 
     assert collect_numbered_pages(fetch, 100) == items
 
 
-def test_an_empty_page_before_the_total_ends_the_walk():
+def test_an_empty_page_before_the_total_is_malformed_naming_the_total():
     def fetch(number: int, size: int) -> NumberedPage:
-        return NumberedPage(list(range(10)) if number == 1 else [], 50)
+        return NumberedPage(list(range(10)) if number == 1 else [], 50, NODES)
 
-    assert collect_numbered_pages(fetch, 100) == list(range(10))
+    with pytest.raises(MalformedAnswerError) as caught:
+        collect_numbered_pages(fetch, 100)
+    assert caught.value.field == "page.total_count" and caught.value.request_id == "req-nodes"
+    assert "says 50, but the" in str(caught.value) and "held 10 distinct item(s)" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("first", "total"),
+    [([], 2), ([0], 2), ([0, 1, 2], 2)],
+    ids=["no-items-with-a-total", "one-item-dropped", "more-than-the-total"],
+)
+def test_a_single_page_that_disagrees_with_its_total_is_malformed(first: List[int], total: int):
+    with pytest.raises(MalformedAnswerError, match="page.total_count says 2"):
+        collect_numbered_pages(lambda number, size: NumberedPage(first if number == 1 else [], total, NODES), 100)
+
+
+def test_a_server_that_ignores_the_page_number_repeats_items_and_is_malformed():
+    """Page 2 answers page 1 again: 20 items listed for a total of 20, but only 10 distinct."""
+    with pytest.raises(MalformedAnswerError, match=r"held 10 distinct item\(s\) \(10 of them repeated\)"):
+        collect_numbered_pages(lambda number, size: NumberedPage(list(range(10)), 20, NODES), 10, identity=str)
+
+
+def test_a_total_that_moves_between_pages_is_malformed():
+    def fetch(number: int, size: int) -> NumberedPage:
+        return NumberedPage(list(range((number - 1) * 10, number * 10)), 20 if number == 1 else 21, NODES)
+
+    with pytest.raises(MalformedAnswerError, match="is 21 on a later page but was 20 on the first"):
+        collect_numbered_pages(fetch, 10)
 
 
 class TokenServer:
@@ -98,7 +129,7 @@ class TokenServer:
         index = 0 if token is None else int(token)
         start = sum(self.sizes[:index])
         next_token = str(index + 1) if index + 1 < len(self.sizes) else ""
-        return TokenPage(list(range(start, start + self.sizes[index])), next_token)
+        return TokenPage(list(range(start, start + self.sizes[index])), next_token, INSTANCES)
 
 
 @pytest.mark.parametrize("sizes", [[0], [3], [10, 10, 5], [10, 3, 10, 1], [10, 0, 10], [100, 100, 50]])
@@ -108,6 +139,11 @@ def test_token_pages_go_on_while_a_token_remains_however_short_the_page(sizes: L
     assert len(server.tokens) == len(sizes)
 
 
-def test_a_token_seen_before_ends_the_walk():
-    pages = {None: TokenPage([1], "a"), "a": TokenPage([2], "b"), "b": TokenPage([3], "a")}
-    assert collect_token_pages(lambda token: pages[token]) == [1, 2, 3]
+def test_a_token_seen_before_is_malformed():
+    pages = {
+        None: TokenPage([1], "a", INSTANCES),
+        "a": TokenPage([2], "b", INSTANCES),
+        "b": TokenPage([3], "a", INSTANCES),
+    }
+    with pytest.raises(MalformedAnswerError, match="NextToken is 'a' again"):
+        collect_token_pages(lambda token: pages[token])
