@@ -38,6 +38,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._node_pools impo
 from ansible_collections.alibabacloud.apig.plugins.module_utils._node_pools import nodes_of_source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._parallel import bounded_map
 from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import check_gateway_option
+from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import placement_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._services import gateway_services_report
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import TagSet
@@ -114,8 +115,9 @@ def _read_services(
 ) -> Tuple[Tuple[Dict[str, Any], ...], Tuple[Dict[str, Any], ...]]:
     """The gateway's services and their endpoints' groups, when a source names gateway_services.
 
-    known_services (gateway_info's, given in the `gateway` option) are used as they are: nothing is read,
-    and their mapping findings are gateway_info's, not repeated. A name the gateway has no service for
+    known_services (gateway_info's, given in the `gateway` option) are used as they are: nothing is read, and only
+    the findings about what cannot be placed (an endpoint without a group, a service without endpoints) are made
+    again, so that the guard against misses sees them. A name the gateway has no service for
     fails here, before anything is written: a source that silently selected nothing would, with purge,
     revoke what that service needs.
     """
@@ -123,7 +125,8 @@ def _read_services(
         return (), ()
     gateway_id = gateway["gateway_id"]
     if known_services is not None:
-        services, findings = list(known_services), []
+        # gateway_info reported their mapping findings; what cannot be placed is found again here, for the guard.
+        services, findings = list(known_services), placement_findings(known_services, gateway.get("vpc_id"))
     else:
         cluster_ids = sorted({s.cluster_id for s in sources if s.cluster_id})
         services, findings, _lookup = gateway_services_report(session, gateway, (), cluster_ids, check_ports=False)

@@ -21,10 +21,14 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes i
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import NODEPOOL_NOT_FOUND
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SECURITY_GROUP_NOT_FOUND
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import TAGS_MATCH_NO_INSTANCE
+from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import SERVICE_ENDPOINT_NOT_FOUND
+from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import SERVICE_WITHOUT_ENDPOINTS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
 
 # A source with one of these found less than it names, or nothing: a read that cannot be trusted to
-# stand for the backends (a typo, a cluster of another region, a tag on no instance).
+# stand for the backends (a typo, a cluster of another region, a tag on no instance, a service endpoint whose
+# ENI went away or was not listed, a service that lists no endpoint). A domain-name endpoint
+# (SERVICE_ADDRESS_NOT_IP) is not one: it is never placed, so no earlier run authorized it from the service.
 MISS_CODES = (
     CLUSTER_NOT_FOUND,
     NODEPOOL_NOT_FOUND,
@@ -32,6 +36,8 @@ MISS_CODES = (
     SECURITY_GROUP_NOT_FOUND,
     TAGS_MATCH_NO_INSTANCE,
     NO_SECURITY_GROUPS_FOUND,
+    SERVICE_ENDPOINT_NOT_FOUND,
+    SERVICE_WITHOUT_ENDPOINTS,
 )
 
 

@@ -271,7 +271,8 @@ def unknown_service_names(source: Source, services: Sequence[Dict[str, Any]]) ->
 
 
 def _resolve_services(resolution: SourceResolution, obs: Observations) -> None:
-    """The groups of the selected services' endpoints; endpoints without a group stay findings."""
+    """The groups of the selected services' endpoints; what cannot be placed (an IP endpoint without a group, a
+    service without endpoints) stays a finding, which the guard against misses refuses (_discovery_guard)."""
     selected = selected_services(resolution.source, obs.services)
     for service in selected:
         for endpoint in service["endpoints"]:

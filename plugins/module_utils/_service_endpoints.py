@@ -10,6 +10,11 @@ form is read: `ip:port`, a bare `ip` (its ports are then the service's `ports[].
 resolved here (the controller's resolver is not the VPC's): it becomes a SERVICE_ADDRESS_NOT_IP
 finding. `unhealthyEndpoints` is read in the same forms.
 
+An endpoint at an IP no ENI holds (SERVICE_ENDPOINT_NOT_FOUND) and a service whose answer gives no endpoint
+(SERVICE_WITHOUT_ENDPOINTS: no address, or bare addresses without a port) cannot be placed: discovery treats them as
+misses (_discovery_guard), never as backends that went away. An empty or unreadable address never gets here: the
+answer contract refuses it (_answer_contract).
+
 The comparison (service_report) is pure: endpoints + the IP holders + the gateway's authorizations
 -> the services as gateway_info returns them and the findings, each naming the service, the
 endpoint and the group.
@@ -36,6 +41,7 @@ SERVICE_PORT_NOT_AUTHORIZED = "SERVICE_PORT_NOT_AUTHORIZED"
 SERVICE_ENDPOINT_NOT_FOUND = "SERVICE_ENDPOINT_NOT_FOUND"
 SERVICE_ADDRESS_NOT_IP = "SERVICE_ADDRESS_NOT_IP"
 SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED = "SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED"
+SERVICE_WITHOUT_ENDPOINTS = "SERVICE_WITHOUT_ENDPOINTS"
 
 
 class Endpoint(NamedTuple):
@@ -215,6 +221,34 @@ def _unmapped_finding(service: Dict[str, Any], endpoint: Endpoint, vpc_id: Optio
     return _finding(SERVICE_ENDPOINT_NOT_FOUND, message, service, endpoint, vpc_id=vpc_id)
 
 
+def _without_endpoints_finding(service_id: str, name: str) -> Dict[str, Any]:
+    message = (
+        f"service {name!r} ({service_id}) has no endpoint (no address, or bare addresses and no port): its backends"
+        " cannot be placed"
+    )
+    return {
+        "code": SERVICE_WITHOUT_ENDPOINTS,
+        "message": message,
+        "ids": {"service_id": service_id, "service_name": name},
+    }
+
+
+def placement_findings(reported_services: Iterable[Dict[str, Any]], vpc_id: Optional[str]) -> List[Dict[str, Any]]:
+    """The findings of services as service_report returns them (gateway_info's), about what cannot be placed:
+    a service without endpoints, an IP endpoint without a group."""
+    findings = []
+    for service in reported_services:
+        if not service["endpoints"]:
+            findings.append(_without_endpoints_finding(service["service_id"], service["name"]))
+        for record in service["endpoints"]:
+            if record["security_group_ids"] or _as_ip(str(record["address"])) is None:
+                continue
+            endpoint = Endpoint(record["address"], record["port"], True)
+            where = dict(serviceId=service["service_id"], name=service["name"])
+            findings.append(_unmapped_finding(where, endpoint, vpc_id))
+    return findings
+
+
 def _endpoint_record(endpoint: Endpoint, holder: Optional[Holder], ranges: Dict[str, List[PortRange]]) -> dict:
     groups = list(holder.security_group_ids) if holder else []
     return {
@@ -240,6 +274,8 @@ def service_report(
     reported, findings = [], []
     for service in services:
         endpoints, unhealthy = service_endpoints(service)
+        if not endpoints:
+            findings.append(_without_endpoints_finding(service["serviceId"], service["name"]))
         records = []
         for endpoint in endpoints:
             holder = holders.get(endpoint.host) if endpoint.is_ip else None
