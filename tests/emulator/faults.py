@@ -247,11 +247,16 @@ class Faults:
 
 def malform(body: Any, path: List[str], drop: bool, value: Any) -> None:
     """Drop (or, unless ``drop``, set to ``value``) the field at ``path`` of an answer body, in
-    place; ``*`` walks every item of a list. A path that is not in the body changes nothing."""
+    place; ``*`` walks every item of a list. A path that is not in the body changes nothing, except
+    that a value adds a missing last key, or appends an item when the last index is the list's length
+    (``data.loadBalancers.0`` on an empty list)."""
     head, rest = path[0], path[1:]
     if head == "*" and isinstance(body, list):
         targets = list(range(len(body)))
     elif head.isdigit() and isinstance(body, list):
+        if int(head) == len(body) and not rest and not drop:  # with a value, the next index appends an item
+            body.append(value)
+            return
         targets = [int(head)] if int(head) < len(body) else []
     elif isinstance(body, dict) and (head in body or (not rest and not drop)):
         targets = [head]

@@ -4,7 +4,8 @@
 """Backends from the gateway's own services: gateway_info services=true and the gateway_services source.
 
 Real ansible-playbook runs against the emulator's services.yml world: three services whose endpoints
-need exactly five (group, port) pairs, a domain endpoint and a stale IP. Every test runs under both
+need exactly five (group, port) pairs, a domain endpoint and a stale IP (which, under purge, fails the run before
+any write: it cannot be placed). Every test runs under both
 address forms the API may use (`ip:port`, or bare IPs with the ports in `ports[]`).
 """
 
@@ -37,10 +38,14 @@ SERVICES = 5
 UNIQUE_IPS = 6  # 10.20.1.102, .103, 10.20.2.102, 10.20.1.13, 10.20.2.21, 10.20.2.250 (the domain is not an IP)
 ENIS = 6  # four instances' primary ENIs and two Terway ENIs
 FORMS = pytest.mark.parametrize("form", ["ip:port", "ip"])
+ALL_SERVICES = [{"name": "everything the gateway routes to", "gateway_services": "all"}]
+# Every service whose endpoints can be placed or are domains (stale-vip's IP is held by no ENI: a miss, see below).
 ROLE_VARS = {
     "backend_access_gateway_id": GATEWAY,
     "backend_access_purge": True,
-    "backend_access_backends": [{"name": "everything the gateway routes to", "gateway_services": "all"}],
+    "backend_access_backends": [
+        {"name": "the routed services", "gateway_services": ["web", "metrics", "legacy-api", "partner"]}
+    ],
 }
 
 
@@ -83,19 +88,32 @@ def test_gateway_services_all_with_purge_authorizes_exactly_the_endpoint_pairs_a
     state["gateways"][0]["authorizations"] = [{"security_group": "sg-vip-svc01", "port_range": "22/22"}]
     emulator.put_state(state)
 
-    first = authorize(emulator)
+    # The stale-vip endpoint is at an IP no ENI holds: it cannot be placed, so purge refuses before any write.
+    refused = authorize(emulator, backend_access_backends=ALL_SERVICES)
+    assert refused.rc != 0
+    message = refused.task("Discover the security groups behind the backends")["msg"]
+    assert "SERVICE_ENDPOINT_NOT_FOUND" in message and "10.20.2.250:8443" in message
+    assert not [c for c in emulator.calls() if c["action"] in WRITES]
+    assert pairs(emulator) == [("sg-vip-svc01", "22/22")]
+
+    # The stale service removed, `all` places every endpoint but the domain's.
+    state = emulator.state()
+    state["gateways"][0]["services"] = [s for s in state["gateways"][0]["services"] if s["name"] != "stale-vip"]
+    emulator.put_state(state)
+    emulator.clear_calls()
+    first = authorize(emulator, backend_access_backends=ALL_SERVICES)
     assert first.rc == 0, first
     assert pairs(emulator) == EXACT_PAIRS  # nothing missing, nothing extra, no duplicate
     first_calls = counts(emulator)
-    assert first_calls["ListServices"] == math.ceil(SERVICES / 100)
+    assert first_calls["ListServices"] == math.ceil((SERVICES - 1) / 100)
     assert first_calls["GetService"] == 0
     assert first_calls["DescribeNetworkInterfaces"] == math.ceil(ENIS / 500)
     assert first_calls["DeleteGatewaySecurityGroupRule"] == 1
     codes = {f["code"] for f in first.task("Discover the security groups behind the backends")["findings"]}
-    assert codes == {"SERVICE_ADDRESS_NOT_IP", "SERVICE_ENDPOINT_NOT_FOUND"}
+    assert codes == {"SERVICE_ADDRESS_NOT_IP"}
 
     emulator.clear_calls()
-    again = authorize(emulator)
+    again = authorize(emulator, backend_access_backends=ALL_SERVICES)
     assert again.rc == 0, again
     assert again.task("Converge the gateway's authorizations")["changed"] is False
     assert not [c for c in emulator.calls() if c["action"] in WRITES]
