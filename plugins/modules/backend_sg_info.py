@@ -84,7 +84,10 @@ options:
       - A name the gateway has no service for fails the task, naming it and the gateway's services. Endpoints that
         cannot be mapped are findings - C(SERVICE_ADDRESS_NOT_IP) (a domain name, never resolved here) and
         C(SERVICE_ENDPOINT_NOT_FOUND) (an IP no ENI of the VPC holds, nor the pod CIDR of a cluster named by
-        another source's O(cluster_id)).
+        another source's O(cluster_id)); a service that lists no endpoint is C(SERVICE_WITHOUT_ENDPOINTS).
+      - C(SERVICE_ENDPOINT_NOT_FOUND) and C(SERVICE_WITHOUT_ENDPOINTS) are misses, like a source that found
+        nothing - with O(fail_on_empty) the task fails unless the source says C(allow_empty). An empty or
+        unreadable address in the gateway's answer fails the task as a malformed answer.
       - API calls as O(alibabacloud.apig.gateway_info#module:services) of M(alibabacloud.apig.gateway_info), plus one
         C(GetGateway) (the gateway's VPC).
       - Mutually exclusive with O(sources).

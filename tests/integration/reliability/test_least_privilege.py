@@ -22,6 +22,7 @@ from typing import Dict
 from typing import List
 from typing import Set
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import CONTRACTS
 from integration.access_keys import add_keys
 from integration.access_keys import calls_by_key
 from integration.playbook import REPO
@@ -81,6 +82,9 @@ def read_only_actions() -> List[str]:
     return statement_actions(json.loads(blocks[0]))
 
 
+CHECKED_READ = r'(?:read_checked|_token_pages)\(\s*(?:self\.)?session,\s*"([A-Z][A-Za-z]+)",\s*"([a-z_]+)"'
+
+
 def operations_in_code() -> Set[str]:
     """Every SDK operation that plugins/ calls: ``client("ecs").describe_instances`` is ecs:DescribeInstances.
 
@@ -94,15 +98,20 @@ def operations_in_code() -> Set[str]:
     for path in (REPO / "plugins").rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         calls.update(re.findall(r'client\("([a-z]+)"\)\.([a-z][a-z0-9_]*)\b', text))
-        # APIG reads made through the client's call_api (_apig._raw_get) name their action at the call.
-        raw_reads.update(re.findall(r'_raw_get\(\s*session,\s*"([A-Z][A-Za-z]+)"', text))
+        # Reads checked against the answer contract (_answer_contract.read_checked, or _ecs._token_pages for ECS
+        # listings) name their action and the client's method at the call; the contract names the product.
+        raw_reads.update(re.findall(CHECKED_READ, text))
     typed = {
         "{}:{}".format(product, "".join(word.capitalize() for word in name.split("_")))
         for product, name in calls
         if hasattr(clients[product], name) and hasattr(clients[product], name + "_with_options")
     }
-    snake = {action: re.sub(r"(?<!^)(?=[A-Z])", "_", action).lower() for action in raw_reads}
-    return typed | {f"apig:{action}" for action, name in snake.items() if hasattr(clients["apig"], name)}
+    checked = set()
+    for action, method in raw_reads:
+        product = CONTRACTS[action].product
+        assert hasattr(clients[product], method) and hasattr(clients[product], method + "_with_options"), method
+        checked.add(f"{product}:{action}")
+    return typed | checked
 
 
 def add_bare_cluster(emulator: Any) -> None:
