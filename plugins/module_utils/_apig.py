@@ -13,15 +13,19 @@ of the wrong type, raises MalformedAnswerError rather than reading as "nothing t
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from typing import Dict
 from typing import Iterable
 from typing import List
 from typing import Optional
+from typing import Tuple
 from urllib.parse import quote
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import check_type
+from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_count
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import optional_strings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import read_answer
@@ -270,39 +274,95 @@ def list_gateways(
 ) -> List[Dict[str, Any]]:
     """ListGateways with the filters the request takes, every page (paged by the answer), normalized, each id once.
 
-    A server that ignored `pageNumber` would answer the first page again until the total is reached: keeping each
-    gateway id once makes that harmless.
+    Read raw (the SDK's ListGatewaysResponseBodyData.from_map reads a missing `items` as []), and complete or
+    MalformedAnswer: the distinct gateways over all pages must be the `totalSize` every page states
+    (_check_complete_listing), so that a dropped list, a short page or a server that ignores `pageNumber` never
+    reads as fewer gateways.
     """
-    models = session.models("apig")
-    tag_models = [models.ListGatewaysRequestTag(key=k, value=v) for k, v in sorted((tags or {}).items())]
+    query: Dict[str, Any] = {
+        "name": name,
+        "keyword": keyword,
+        "vpcId": vpc_id,
+        "gatewayType": gateway_type,
+        "resourceGroupId": resource_group_id,
+    }
+    if tags:
+        # As the SDK sends ListGatewaysRequest.tag: a JSON list of {"key", "value"} (client.list_gateways_with_options).
+        tag_list = [{"key": k, "value": v} if v is not None else {"key": k} for k, v in sorted(tags.items())]
+        query["tag"] = json.dumps(tag_list, separators=(",", ":"))
+    pages: List[Tuple[Answer, int]] = []
 
     def page(number: int, size: int) -> NumberedPage:
-        request = models.ListGatewaysRequest(
-            name=name,
-            keyword=keyword,
-            vpc_id=vpc_id,
-            gateway_type=gateway_type,
-            resource_group_id=resource_group_id,
-            tag=tag_models or None,
-            page_number=number,
-            page_size=size,
-        )
-        response = session.call(
+        answer = _raw_get(
+            session,
             "ListGateways",
-            lambda: session.client("apig").list_gateways(request),
+            "/v1/gateways",
+            dict(query, pageNumber=number, pageSize=size),
             doing=f"list the gateways in {session.region}" + (f" (page {number})" if number > 1 else ""),
         )
-        answer = read_answer("apig", "ListGateways", response)
         items = _data_items(answer)
         for index, item in enumerate(items):
-            require_id(answer, item, "gatewayId", f"data.items[{index}].gatewayId")
-        return NumberedPage(items, optional_count(answer, answer.body["data"], "totalSize", "data.totalSize"))
+            checked_gateway_item(answer, item, f"data.items[{index}]")
+        total = _required_total(answer, answer.body["data"], "totalSize", "data.totalSize")
+        if not items and (number - 1) * size < total:
+            raise answer.malformed("data.items", f"is empty on page {number} while data.totalSize says {total}")
+        pages.append((answer, total))
+        return NumberedPage(items, total)
 
     gateways: Dict[str, Dict[str, Any]] = {}
     for item in collect_numbered_pages(page, page_size):
         gateway = normalize_gateway(item)
         gateways.setdefault(gateway["gateway_id"], gateway)
+    _check_complete_listing(pages, len(gateways), "gateways", "data.totalSize")
     return list(gateways.values())
+
+
+# --- count agreement of a numbered listing (ListGateways) -----------------------------------------
+# Kept apart on purpose: the items over all pages must be what every page says the total is.
+
+
+def _required_total(answer: Answer, container: Dict[str, Any], key: str, path: str) -> int:
+    total = optional_count(answer, container, key, path)
+    if total is None:
+        raise answer.malformed(path, "is missing: the listing cannot be known complete")
+    return total
+
+
+def _check_complete_listing(pages: List[Tuple[Answer, int]], received: int, what: str, path: str) -> None:
+    """MalformedAnswer unless every page states the same total and the distinct items received are that total."""
+    first_total = pages[0][1]
+    for number, (answer, total) in enumerate(pages, start=1):
+        if total != first_total:
+            raise answer.malformed(
+                path, f"is {total} on page {number} but {first_total} on page 1: the list changed while it was read"
+            )
+    if received != first_total:
+        answer = pages[-1][0]
+        raise answer.malformed(
+            path,
+            f"is {first_total}, but the {len(pages)} page(s) held {received} distinct {what}",
+        )
+
+
+def checked_gateway_item(answer: Answer, item: Dict[str, Any], path: str) -> Dict[str, Any]:
+    """A Gateway list item (the SDK's ListGatewaysResponseBodyDataItems): its id, and the types of what is read."""
+    require_id(answer, item, "gatewayId", f"{path}.gatewayId")
+    for key in ("name", "status", "gatewayType", "resourceGroupId", "spec"):
+        optional(answer, item, key, str, f"{path}.{key}")
+    for key in ("vpc", "vSwitch", "securityGroup"):
+        optional(answer, item, key, dict, f"{path}.{key}")
+    zones = optional(answer, item, "zones", list, f"{path}.zones", default=[])
+    for index, zone in enumerate(zones):
+        check_type(answer, zone, dict, f"{path}.zones[{index}]")
+        optional(answer, zone, "zoneId", str, f"{path}.zones[{index}].zoneId")
+        optional(answer, zone, "vSwitch", dict, f"{path}.zones[{index}].vSwitch")
+    tags = optional(answer, item, "tags", list, f"{path}.tags", default=[])
+    for index, tag in enumerate(tags):
+        check_type(answer, tag, dict, f"{path}.tags[{index}]")
+    balancers = optional(answer, item, "loadBalancers", list, f"{path}.loadBalancers", default=[])
+    for index, balancer in enumerate(balancers):
+        check_type(answer, balancer, dict, f"{path}.loadBalancers[{index}]")
+    return item
 
 
 def list_authorizable_security_groups(
@@ -347,7 +407,11 @@ def describe_regions(session: Any) -> List[str]:
     )
     answer = read_answer("apig", "DescribeRegions", response)
     data = require(answer, answer.body, "data", list, "data")
-    return sorted({item["regionId"] for item in data if isinstance(item, dict) and item.get("regionId")})
+    # The SDK's DescribeRegionsResponseBody.from_map reads a missing `data` as []: an answer that names no region
+    # cannot be told from a dropped list, and the regions asked for could not be checked against it.
+    if not data:
+        raise answer.malformed("data", "is empty or missing: APIG named no region where it is offered")
+    return sorted({require_id(answer, item, "regionId", f"data[{index}].regionId") for index, item in enumerate(data)})
 
 
 # --- services (the gateway's own backends) ------------------------------------------------------
