@@ -30,12 +30,12 @@ description:
   - "B(What ansible-core does with that failure, by default:) it prints it as a warning (C(Failed to parse
     inventory with ... plugin), then C(Unable to parse ... as an inventory source)) and goes on without the source:
     C(ansible-inventory) exits 0, and a play for C(apig_gateways) prints C(skipping: no hosts matched) and exits 0.
-    To make the failure stop the run, set E(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (in C(ansible.cfg):
+    To make the failure stop the run, set C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (in C(ansible.cfg):
     C([inventory]) C(any_unparsed_is_failed = true)): any inventory source that fails is then fatal, and
-    C(ansible-inventory) and C(ansible-playbook) exit non-zero. E(ANSIBLE_INVENTORY_UNPARSED_FAILED=true)
+    C(ansible-inventory) and C(ansible-playbook) exit non-zero. C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true)
     (C([inventory]) C(unparsed_is_failed = true)) is fatal only when no source at all was parsed: it stops the run
     when this file is the only inventory, not when another source (a static hosts file) was read. AWX sets
-    E(ANSIBLE_INVENTORY_UNPARSED_FAILED=True) for every inventory update, so a failing region fails the sync."
+    C(ANSIBLE_INVENTORY_UNPARSED_FAILED=True) for every inventory update, so a failing region fails the sync."
   - The credentials (O(access_key_secret), O(security_token), and those of a profile file or of the SDK's default
     chain) are masked in every message the plugin prints, by value, wherever an error answer echoes them.
 extends_documentation_fragment:
@@ -67,7 +67,7 @@ options:
     default: {}
   skip_failing_regions:
     description:
-      - By default a region whose listing fails fails the whole inventory (see the notes on how to make that failure
+      - By default a region whose listing fails fails the whole inventory (the description says how to make that failure
         stop C(ansible-inventory) and C(ansible-playbook)).
       - If V(true), such a region is left out with a warning that names it and says why, and the gateways of the
         other regions are listed, as C(amazon.aws.aws_ec2)'s C(strict_permissions=false) skips the regions it may

@@ -37,8 +37,8 @@ HOSTNAME_SOURCES = ("gateway_id", "name")
 FILTER_KEYS = ("name", "vpc_id", "gateway_type", "resource_group_id", "tags")
 
 # Codes that refuse one operation to a valid key (a RAM policy without apig:DescribeRegions), as opposed
-# to a key that is wrong. Sources: the emulator's RAM denials (tests/emulator/README.md, point 17:
-# APIG answers NoPermission, as its sister MSE API documents) and ECS's Forbidden.RAM.
+# to a key that is wrong. Sources: NoPermission (403) is the RAM denial code APIG's sister MSE API documents,
+# assumed to be APIG's too; ECS documents Forbidden.RAM (403, with AccessDeniedDetail).
 PERMISSION_DENIED_CODES = frozenset(("NoPermission", "Forbidden.RAM"))
 
 PERMISSION_HINT = (
