@@ -15,6 +15,15 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._audit import au
 from ansible_collections.alibabacloud.apig.plugins.module_utils._audit import audit_gateway
 from ansible_collections.alibabacloud.apig.plugins.module_utils._audit import audit_summary_lines
 from ansible_collections.alibabacloud.apig.plugins.module_utils._audit_diagram import audit_diagram
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import known_secrets
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import mask_secrets
+
+
+def _refused(message: str) -> AnsibleFilterError:
+    """The error a filter raises, its message masked of the credentials the controller holds (the environment's and
+    the profile files'), as no_log masks a module's."""
+    return AnsibleFilterError(mask_secrets(message, known_secrets()))
+
 
 # plugins/filter/audit.py -> the collection's root (an installed collection's, or a source tree's).
 COLLECTION_ROOT = Path(__file__).resolve().parents[2]
@@ -28,7 +37,7 @@ def collection_version(root: Path = COLLECTION_ROOT):
         if (root / "galaxy.yml").is_file():
             return str(yaml.safe_load((root / "galaxy.yml").read_text(encoding="utf-8"))["version"])
     except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as err:
-        raise AnsibleFilterError(f"audit_report: cannot read the collection's version under {root}: {err}") from None
+        raise _refused(f"audit_report: cannot read the collection's version under {root}: {err}") from None
     return None
 
 
@@ -37,7 +46,7 @@ def backend_audit(gateway, entries, sources, declared, findings=None, security_g
         audit = audit_gateway(gateway, entries, sources, declared, findings or [])
         audit["diagram"] = audit_diagram(audit, entries, sources, security_groups or [], instances or [])
     except (ValueError, AttributeError) as err:
-        raise AnsibleFilterError(f"backend_audit: {err}") from None
+        raise _refused(f"backend_audit: {err}") from None
     audit["lines"] = audit_summary_lines(audit)
     audit["summary"] = audit_counts(audit)
     return audit
@@ -47,7 +56,7 @@ def audit_report(audit, region, generated_at):
     try:
         return audit_document(audit, region, generated_at, collection_version())
     except (KeyError, TypeError, AttributeError) as err:
-        raise AnsibleFilterError(f"audit_report: not an audit of backend_audit: {err!r}") from None
+        raise _refused(f"audit_report: not an audit of backend_audit: {err!r}") from None
 
 
 class FilterModule:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from ansible.errors import AnsibleFilterError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import merge_backend_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import known_secrets
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import mask_secrets
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import ID_PATTERNS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
@@ -17,18 +19,24 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._records import 
 INPUT_ERRORS = OptionError
 
 
+def _refused(err: Exception) -> AnsibleFilterError:
+    """The error a filter raises, its message masked of the credentials the controller holds (the environment's and
+    the profile files'), as no_log masks a module's: a value echoed in a message could be one."""
+    return AnsibleFilterError(mask_secrets(str(err), known_secrets()))
+
+
 def backend_entries(entries, field="backends", state="present", purge=False):
     try:
         return normalize_backend_entries(entries, field, state=state, purge=bool(purge))
     except INPUT_ERRORS as err:
-        raise AnsibleFilterError(str(err)) from None
+        raise _refused(err) from None
 
 
 def backend_rules(entries, discovered, state="present"):
     try:
         return merge_backend_rules(entries, discovered, state=state)
     except INPUT_ERRORS as err:
-        raise AnsibleFilterError(str(err)) from None
+        raise _refused(err) from None
 
 
 def resource_id(value, field, kind):
@@ -37,14 +45,14 @@ def resource_id(value, field, kind):
     try:
         return check_id(field, value, kind)
     except INPUT_ERRORS as err:
-        raise AnsibleFilterError(str(err)) from None
+        raise _refused(err) from None
 
 
 def undeclared_ranges(authorizations, rules):
     try:
         return _undeclared_ranges(authorizations or [], rules or [])
     except INPUT_ERRORS as err:
-        raise AnsibleFilterError(str(err)) from None
+        raise _refused(err) from None
 
 
 class FilterModule:

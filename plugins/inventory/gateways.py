@@ -22,6 +22,22 @@ description:
   - "API calls: one C(DescribeRegions), to check the region names, then C(ListGateways) per region and page
     (RAM actions C(apig:DescribeRegions) and C(apig:ListGateways)). Without C(apig:DescribeRegions) the region
     names are not checked, with a warning."
+  - The inventory is complete or it fails. A region whose listing fails (a RAM denial, throttling or a server error
+    after the retries of O(max_attempts), a connection that cannot be made) fails the plugin with a message that
+    names the region, the error code and the request ID. So does an answer that is malformed or does not agree with
+    itself, for example a C(ListGateways) page without its list of gateways, or pages that hold fewer gateways
+    than the total the answer states. O(skip_failing_regions) leaves such a region out with a warning instead.
+  - "B(What ansible-core does with that failure, by default:) it prints it as a warning (C(Failed to parse
+    inventory with ... plugin), then C(Unable to parse ... as an inventory source)) and goes on without the source:
+    C(ansible-inventory) exits 0, and a play for C(apig_gateways) prints C(skipping: no hosts matched) and exits 0.
+    To make the failure stop the run, set C(ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true) (in C(ansible.cfg):
+    C([inventory]) C(any_unparsed_is_failed = true)): any inventory source that fails is then fatal, and
+    C(ansible-inventory) and C(ansible-playbook) exit non-zero. C(ANSIBLE_INVENTORY_UNPARSED_FAILED=true)
+    (C([inventory]) C(unparsed_is_failed = true)) is fatal only when no source at all was parsed: it stops the run
+    when this file is the only inventory, not when another source (a static hosts file) was read. AWX sets
+    C(ANSIBLE_INVENTORY_UNPARSED_FAILED=True) for every inventory update, so a failing region fails the sync."
+  - The credentials (O(access_key_secret), O(security_token), and those of a profile file or of the SDK's default
+    chain) are masked in every message the plugin prints, by value, wherever an error answer echoes them.
 extends_documentation_fragment:
   - constructed
   - inventory_cache
@@ -49,6 +65,19 @@ options:
         a dictionary of tag keys to values, where a null value matches any value of that key."
     type: dict
     default: {}
+  skip_failing_regions:
+    description:
+      - By default a region whose listing fails fails the whole inventory (the description says how to make that failure
+        stop C(ansible-inventory) and C(ansible-playbook)).
+      - If V(true), such a region is left out with a warning that names it and says why, and the gateways of the
+        other regions are listed, as C(amazon.aws.aws_ec2)'s C(strict_permissions=false) skips the regions it may
+        not read. A play then runs on fewer gateways than exist; use it only where that is intended.
+      - If every region fails, the inventory fails even so.
+      - A listing that left a region out is not written to the inventory cache.
+      - This is not the constructed option O(strict), which is about templating errors in O(compose),
+        O(groups) and O(keyed_groups).
+    type: bool
+    default: false
   hostname:
     description:
       - What names a host, the gateway's ID or its name. Two gateways with the same name fail with V(name).
@@ -91,11 +120,22 @@ cache: true
 cache_plugin: ansible.builtin.jsonfile
 cache_connection: /tmp/apig-inventory-cache
 cache_timeout: 600
+
+---
+# Every region that answers; a region that fails (a RAM denial, throttling past the retries) is left out with a
+# warning naming it. Run it with ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED=true so that a failure of every region,
+# or a bad option, stops the run.
+plugin: alibabacloud.apig.gateways
+regions: [cn-hangzhou, cn-shanghai, cn-beijing]
+skip_failing_regions: true
 """
 
+import os
 from typing import Any
 from typing import Dict
 from typing import List
+from typing import Optional
+from typing import Tuple
 
 from ansible.errors import AnsibleParserError
 from ansible.module_utils.basic import missing_required_lib
@@ -106,26 +146,29 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._client import M
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import connection_settings
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import known_secrets
+from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import mask_secrets
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
-from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_auth_error
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import DEFAULT_GROUP
+from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import Listing
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import RegionGateway
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import collect_gateways
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import connection_params
+from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import explained
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import host_names
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import host_variables
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import parse_filters
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_inventory import requested_regions
 
-_CREDENTIALS_HINT = (
-    "Check the credentials: access_key_id and access_key_secret (or ALIBABA_CLOUD_ACCESS_KEY_ID and "
-    "ALIBABA_CLOUD_ACCESS_KEY_SECRET), security_token for an STS key, or profile."
-)
-
 
 class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     NAME = "alibabacloud.apig.gateways"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._connection_options: Dict[str, Any] = {}
+        self._sessions: Dict[str, Session] = {}
 
     def verify_file(self, path: str) -> bool:
         return super().verify_file(path) and path.endswith((".apig.yml", ".apig.yaml"))
@@ -143,35 +186,66 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 update_cache = True
         if records is None:
-            records = self._fetch_records()
+            records, complete = self._fetch_records()
+            # A listing that left a region out is not kept: the next run asks again, and warns again.
+            update_cache = update_cache and complete
         if update_cache:
             self._cache[cache_key] = records
         self._populate([RegionGateway(r["region"], r["gateway"]) for r in records])
 
-    def _fetch_records(self) -> List[Dict[str, Any]]:
-        """The gateways as plain dicts (what the cache keeps); every expected failure is one clear error."""
+    def _fetch_records(self) -> Tuple[List[Dict[str, Any]], bool]:
+        """The gateways as plain dicts (what the cache keeps) and whether every region answered.
+
+        Every failure is one error, its text masked of the credentials; it is raised outside the handler,
+        so that no chained exception carries the unmasked text to a traceback.
+        """
+        message: Optional[str] = None
         try:
-            options = {name: self.get_option(name) for name in COMMON_ARGUMENT_SPEC if self.has_option(name)}
-            regions = requested_regions(self.get_option("regions"), options.get("region"))
-            filters = parse_filters(self.get_option("filters"))
-            sessions: Dict[str, Session] = {}
-
-            def session(region: str) -> Session:
-                if region not in sessions:
-                    settings = connection_settings(connection_params(options, region))
-                    sessions[region] = Session(settings, log=self.display.vvv)
-                return sessions[region]
-
-            found = collect_gateways(session, regions, filters, self.display.warning)
+            listing = self._list_gateways()
         except ApiError as err:
-            if is_auth_error(err) and not err.hint:
-                err.hint = _CREDENTIALS_HINT
-            raise AnsibleParserError(f"{self.NAME}: {err}") from None
+            message = str(explained(err))
         except OptionError as err:
-            raise AnsibleParserError(f"{self.NAME}: {err}") from None
+            message = str(err)
         except MissingLibraryError as err:
-            raise AnsibleParserError(f"{self.NAME}: {missing_required_lib(err.library)}") from None
-        return [{"region": r.region, "gateway": r.gateway} for r in found]
+            message = missing_required_lib(err.library)
+        if message is not None:
+            raise AnsibleParserError(self._masked(f"{self.NAME}: {message}"))
+        records = [{"region": r.region, "gateway": r.gateway} for r in listing.gateways]
+        return records, not listing.skipped_regions
+
+    def _list_gateways(self) -> Listing:
+        self._connection_options = {
+            name: self.get_option(name) for name in COMMON_ARGUMENT_SPEC if self.has_option(name)
+        }
+        regions = requested_regions(self.get_option("regions"), self._connection_options.get("region"))
+        filters = parse_filters(self.get_option("filters"))
+        return collect_gateways(
+            self._session,
+            regions,
+            filters,
+            self._warn,
+            skip_failing_regions=bool(self.get_option("skip_failing_regions")),
+        )
+
+    def _session(self, region: str) -> Session:
+        if region not in self._sessions:
+            settings = connection_settings(connection_params(self._connection_options, region))
+            self._sessions[region] = Session(settings, log=self._log)
+        return self._sessions[region]
+
+    def _masked(self, text: str) -> str:
+        """``text`` without any credential value the plugin knows (options, environment, profiles, the SDK's chain),
+        as no_log masks a module's: an error body may echo the STS token without a label a pattern would know."""
+        given = [self._connection_options.get("access_key_secret"), self._connection_options.get("security_token")]
+        for session in self._sessions.values():
+            given.extend(session.credential_secrets())
+        return mask_secrets(text, known_secrets(os.environ, given))
+
+    def _warn(self, text: str) -> None:
+        self.display.warning(self._masked(text))
+
+    def _log(self, text: str) -> None:
+        self.display.vvv(self._masked(text))
 
     def _populate(self, records: List[RegionGateway]) -> None:
         strict = self.get_option("strict")

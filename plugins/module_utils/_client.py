@@ -20,6 +20,7 @@ import threading
 from typing import Any
 from typing import Callable
 from typing import Dict
+from typing import List
 from typing import Optional
 from typing import TypeVar
 
@@ -77,6 +78,7 @@ class Session:
         self._log = log
         self._clients: Dict[str, Any] = {}
         self._credential: Any = None
+        self._credential_chain: Optional[_CredentialChain] = None
         self._lock = threading.Lock()  # the clients and the shared credential are built once
 
     @property
@@ -107,6 +109,17 @@ class Session:
         except ApiError as err:
             err.doing = err.doing or doing
             raise
+
+    def credential_secrets(self) -> List[str]:
+        """The secret and token the SDK's credential chain gave this session, once it gave them: a message that
+        echoes them can then be masked (the options' and the environment's are known without a call)."""
+        given = self._credential_chain.given if self._credential_chain is not None else None
+        if given is None:
+            return []
+        # alibabacloud_credentials' Credentials (provider/refreshable.py) keeps them behind getters.
+        getters = (getattr(given, "get_access_key_secret", None), getattr(given, "get_security_token", None))
+        values = [getter() for getter in getters if callable(getter)]
+        return [v for v in values if isinstance(v, str) and v]
 
     def _rate_limited(self, product: str, client: Any) -> Any:
         """The client, its every request paced by the rate limiter of (product, region); as built without one."""
@@ -162,6 +175,7 @@ class Session:
                 )
             else:
                 chain = _CredentialChain([providers.DefaultCredentialsProvider()], "no credentials were found")
+            self._credential_chain = chain
             self._credential = credentials.Client(provider=chain)
         return self._credential
 
@@ -178,12 +192,14 @@ class _CredentialChain:
         self._providers = providers
         self._failure = failure
         self._show_reasons = show_reasons
+        self.given: Any = None  # the last credentials a provider gave
 
     def get_credentials(self) -> Any:
         reasons = []
         for provider in self._providers:
             try:
-                return provider.get_credentials()
+                self.given = provider.get_credentials()
+                return self.given
             except Exception as exc:  # pylint: disable=broad-except
                 reasons.append(f"{type(provider).__name__}: {exc}")
         detail = " ({})".format("; ".join(reasons)) if self._show_reasons else ""

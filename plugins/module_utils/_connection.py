@@ -20,17 +20,22 @@ environment, or else the profile in use (_profiles).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from typing import Dict
+from typing import Iterable
+from typing import List
 from typing import Mapping
 from typing import NamedTuple
 from typing import Optional
 from typing import Tuple
+from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._profiles import profile_region
+from ansible_collections.alibabacloud.apig.plugins.module_utils._profiles import profile_secrets
 
 PRODUCTS = ("apig", "ecs", "cs")
 
@@ -216,3 +221,48 @@ def connection_settings(params: dict, environ: Optional[Mapping[str, str]] = Non
         retry_timeout=params["retry_timeout"],
         adaptive_rate_limit=bool(params.get("adaptive_rate_limit", True)),
     )
+
+
+# --- masking the credentials by value, as no_log does for a module's options --------------------------------------
+
+# What bound_text (_errors) appends to a message it cut: a secret cut there leaves a prefix just before it.
+_CUT_MARKER = re.compile(r" \[\.\.\. \d+ more characters left out\]")
+# A secret prefix shorter than this, left before a cut, is not told from ordinary text.
+_MIN_MASKED_PREFIX = 6
+MASK = "********"
+
+
+def known_secrets(environ: Optional[Mapping[str, str]] = None, given: Iterable[Optional[str]] = ()) -> List[str]:
+    """The secret values a message could echo: ``given`` (options, a credential provider's answer), the secret and
+    token variables of the environment, and every secret of the profile files."""
+    environ = os.environ if environ is None else environ
+    values = list(given)
+    values.extend(environ.get(name) for name in ACCESS_KEY_SECRET_VARIABLES + SECURITY_TOKEN_VARIABLES)
+    values.extend(profile_secrets(environ))
+    return sorted({v for v in values if isinstance(v, str) and v.strip()}, key=len, reverse=True)
+
+
+def _forms(secret: str) -> List[str]:
+    """A secret as a message may carry it: as is, URL-encoded, JSON- or repr-escaped."""
+    forms = {secret, quote(secret, safe=""), json.dumps(secret)[1:-1], repr(secret)[1:-1]}
+    return sorted(forms, key=len, reverse=True)
+
+
+def mask_secrets(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each secret replaced by ``********``, and a secret's prefix cut short by a
+    bounded message (``... [... N more characters left out]``) masked too."""
+    secrets = [s for s in secrets if s]
+    for secret in secrets:
+        for form in _forms(secret):
+            text = text.replace(form, MASK)
+    for marker in reversed(list(_CUT_MARKER.finditer(text))):
+        before = text[: marker.start()]
+        for secret in secrets:
+            for length in range(len(secret) - 1, _MIN_MASKED_PREFIX - 1, -1):
+                if before.endswith(secret[:length]):
+                    text = before[:-length] + MASK + text[marker.start() :]
+                    break
+            else:
+                continue
+            break
+    return text

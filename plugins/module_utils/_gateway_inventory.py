@@ -30,15 +30,25 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._connection impo
 from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import COMMON_MUTUALLY_EXCLUSIVE
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import is_auth_error
 
 DEFAULT_GROUP = "apig_gateways"
 HOSTNAME_SOURCES = ("gateway_id", "name")
 FILTER_KEYS = ("name", "vpc_id", "gateway_type", "resource_group_id", "tags")
 
 # Codes that refuse one operation to a valid key (a RAM policy without apig:DescribeRegions), as opposed
-# to a key that is wrong. Sources: the emulator's RAM denials (tests/emulator/README.md, point 17:
-# APIG answers NoPermission, as its sister MSE API documents) and ECS's Forbidden.RAM.
+# to a key that is wrong. Sources: NoPermission (403) is the RAM denial code APIG's sister MSE API documents,
+# assumed to be APIG's too; ECS documents Forbidden.RAM (403, with AccessDeniedDetail).
 PERMISSION_DENIED_CODES = frozenset(("NoPermission", "Forbidden.RAM"))
+
+PERMISSION_HINT = (
+    "The RAM policy of the key must allow apig:{action} (the collection's docs/ram-policy.md lists every action "
+    "it calls)."
+)
+CREDENTIALS_HINT = (
+    "Check the credentials: access_key_id and access_key_secret (or ALIBABA_CLOUD_ACCESS_KEY_ID and "
+    "ALIBABA_CLOUD_ACCESS_KEY_SECRET), security_token for an STS key, or profile."
+)
 
 
 class GatewayFilters(NamedTuple):
@@ -210,25 +220,66 @@ def _offered_regions(session: Any, warn: Callable[[str], None]) -> List[str]:
         return []
 
 
-def collect_gateways(
-    sessions: Callable[[str], Any], regions: List[str], filters: GatewayFilters, warn: Callable[[str], None]
-) -> List[RegionGateway]:
-    """The gateways of every region that pass the filters, each once, in region order.
+class Listing(NamedTuple):
+    gateways: List[RegionGateway]
+    skipped_regions: List[str]  # regions left out with a warning (skip_failing_regions)
 
-    ``sessions(region)`` gives the Session of a region. The region names are checked with
-    DescribeRegions first (one call), so that a misspelt region fails instead of listing nothing.
-    """
-    check_regions(regions, _offered_regions(sessions(regions[0]), warn))
-    found: Dict[str, RegionGateway] = {}
-    for region in regions:
-        listed = list_gateways(
-            sessions(region),
+
+def explained(err: ApiError) -> ApiError:
+    """The error with a hint saying what to do when it is a RAM denial or a credentials problem."""
+    if err.hint:
+        return err
+    if err.code in PERMISSION_DENIED_CODES:
+        err.hint = PERMISSION_HINT.format(action=err.operation)
+    elif is_auth_error(err):
+        err.hint = CREDENTIALS_HINT
+    return err
+
+
+def _region_gateways(session: Any, region: str, filters: GatewayFilters) -> List[Dict[str, Any]]:
+    """ListGateways of one region (every page, complete or an ApiError that names the region)."""
+    try:
+        return list_gateways(
+            session,
             name=filters.name,
             vpc_id=filters.vpc_id,
             gateway_type=filters.gateway_type,
             resource_group_id=filters.resource_group_id,
             tags=filters.server_tags(),
         )
+    except ApiError as err:
+        err.doing = err.doing or f"list the gateways in {region}"
+        raise explained(err) from None
+
+
+def collect_gateways(
+    sessions: Callable[[str], Any],
+    regions: List[str],
+    filters: GatewayFilters,
+    warn: Callable[[str], None],
+    skip_failing_regions: bool = False,
+) -> Listing:
+    """The gateways of every region that pass the filters, each once, in region order.
+
+    ``sessions(region)`` gives the Session of a region. The region names are checked with
+    DescribeRegions first (one call), so that a misspelt region fails instead of listing nothing.
+    A region whose listing fails raises its ApiError (naming the region, the code and the request
+    id), unless ``skip_failing_regions``: then it is left out with a warning naming it, as long as
+    another region answered (every region failing is the first region's error).
+    """
+    check_regions(regions, _offered_regions(sessions(regions[0]), warn))
+    found: Dict[str, RegionGateway] = {}
+    failures: List[ApiError] = []
+    skipped: List[str] = []
+    for region in regions:
+        try:
+            listed = _region_gateways(sessions(region), region, filters)
+        except ApiError as err:
+            if not skip_failing_regions:
+                raise
+            failures.append(err)
+            skipped.append(region)
+            continue
         for gateway in listed:
             if not matches(gateway, filters) or not in_region(gateway, region):
                 continue
@@ -243,4 +294,8 @@ def collect_gateways(
                 )
                 continue
             found[gateway["gateway_id"]] = RegionGateway(region, gateway)
-    return list(found.values())
+    if failures and len(skipped) == len(regions):
+        raise failures[0]
+    for region, err in zip(skipped, failures):
+        warn(f"Region {region} is left out of the inventory (skip_failing_regions): its gateways are not listed. {err}")
+    return Listing(list(found.values()), skipped)

@@ -22,6 +22,7 @@ import configparser
 import json
 import os
 from typing import Any
+from typing import List
 from typing import Mapping
 from typing import Optional
 
@@ -76,3 +77,31 @@ def profile_region(profile: Optional[str], environ: Mapping[str, str]) -> Option
             region = str(entry.get("region_id") or "").split("#", maxsplit=1)[0].strip()
             return region or None
     return None
+
+
+# The keys of the profile files that hold secrets (alibabacloud_credentials 1.0: cli_profile.py reads
+# access_key_secret, sts_token and the Cloud SSO access_token; profile.py reads access_key_secret).
+PROFILE_SECRET_KEYS = ("access_key_secret", "sts_token", "security_token", "access_token")
+
+
+def profile_secrets(environ: Mapping[str, str]) -> List[str]:
+    """Every secret value of every profile in the two files, so that a message can be masked of them.
+
+    Every profile, not only the one in use: which one the SDK's chain picked is not known here, and
+    masking a value that was not used costs nothing.
+    """
+    entries: List[Mapping[str, Any]] = []
+    try:
+        with open(cli_config_path(environ), encoding="utf-8") as handle:
+            config = json.load(handle)
+        if isinstance(config, dict) and isinstance(config.get("profiles"), list):
+            entries.extend(p for p in config["profiles"] if isinstance(p, dict))
+    except (OSError, ValueError):
+        pass
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(credentials_file_path(environ), encoding="utf-8")
+        entries.extend(dict(parser.items(section, raw=True)) for section in parser.sections())
+    except (OSError, configparser.Error):
+        pass
+    return [str(e[k]) for e in entries for k in PROFILE_SECRET_KEYS if e.get(k)]

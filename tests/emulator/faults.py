@@ -19,7 +19,9 @@ names the calls it applies to and exactly one fault::
                                         all the calls the rule matches together)
        "fail_next": N                   the next N calls answer "status" (default 503) with "code"
                                         (default ServiceUnavailable, InternalError for 500) and
-                                        optional "message"
+                                        optional "message"; "{security_token}" in the message is
+                                        replaced by the request's x-acs-security-token, and that
+                                        message is not scrubbed (a service that echoes the token)
        "hang_seconds": S                accept the request, answer nothing for S seconds, then
                                         process it normally (a client with a shorter read timeout
                                         has given up by then: the classic ambiguous timeout)
@@ -55,6 +57,8 @@ CALL_CLASSES = ("read", "write")
 COUNTED_PER = ("product", "action")
 THROTTLING_MESSAGE = "Request was denied due to user flow control."
 DEFAULT_FAIL_CODES = {500: "InternalError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}
+# In a fail_next message: the request's security token, echoed unscrubbed (see Effect.echoes_security_token).
+SECURITY_TOKEN_PLACEHOLDER = "{security_token}"
 DEFAULT_FAIL_MESSAGES = {
     "InternalError": "The request processing has failed due to some unknown error.",
     "ServiceUnavailable": "The request has failed due to a temporary failure of the server.",
@@ -79,6 +83,11 @@ class Effect:
         self.malform_path: List[str] = []
         self.malform_value: Any = None
         self.malform_drop = True
+
+    @property
+    def echoes_security_token(self) -> bool:
+        """A failure whose message echoes the request's STS token: the server fills it in and does not scrub it."""
+        return self.kind == "fail" and SECURITY_TOKEN_PLACEHOLDER in self.message
 
 
 class FaultRule:
@@ -134,6 +143,8 @@ class FaultRule:
             raise FaultRuleError(f"{where}: status must be an HTTP error status (400-599)")
         self.code = raw.get("code") or DEFAULT_FAIL_CODES.get(self.status, "InjectedFault")
         self.message = raw.get("message") or DEFAULT_FAIL_MESSAGES.get(self.code, f"Injected fault {self.code}.")
+        if not isinstance(self.message, str):
+            raise FaultRuleError(f"{where}: message must be a string")
         self.retry_after_ms = self._count(raw, "retry_after_ms", where)
         self.raw = dict(raw)
         self.fired = 0

@@ -67,6 +67,7 @@ class ApiError(Exception):
         self.status = status
         self.code = code
         self.message = message
+        self.echoes_secret = False  # True: the message carries a secret on purpose (a fault); not scrubbed
         self.style = style
         self.headers = dict(headers or {})
         self.access_denied_detail = access_denied_detail

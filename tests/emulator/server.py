@@ -60,7 +60,9 @@ from . import apig
 from . import control
 from . import cs
 from . import ecs
+from .faults import SECURITY_TOKEN_PLACEHOLDER
 from .faults import THROTTLING_MESSAGE
+from .faults import Effect
 from .faults import Faults
 from .faults import malform
 from .protocol import ApiError
@@ -246,7 +248,7 @@ class Emulator:
                 headers = {"x-acs-retry-after": str(effect.retry_after_ms)} if effect.retry_after_ms else {}
                 raise ApiError(400, "Throttling.User", THROTTLING_MESSAGE, style="pop", headers=headers)
             elif effect.kind == "fail":
-                raise ApiError(effect.status, effect.code, effect.message, style="pop")
+                raise _injected_failure(effect, request)
             if lock_refused:
                 raise ApiError(409, "Conflict.LockFailed", apig.LOCK_FAILED_MESSAGE)
             if body_error is not None:
@@ -302,8 +304,10 @@ class Emulator:
         style = error.style or (module.STYLE if module is not None else "pop")
         product = module.PRODUCT if module is not None else "emulator"
         host = module.host(self.world.default_region) if module is not None else "emulator"
-        # Messages echo ids the caller sent; a caller who sends a secret must not see it echoed.
-        error.message = _scrub(error.message, self.world.secrets())
+        # Messages echo ids the caller sent; a caller who sends a secret must not see it echoed (unless a fault
+        # asks for exactly that: a service that echoes the token, which the collection must mask itself).
+        if not error.echoes_secret:
+            error.message = _scrub(error.message, self.world.secrets())
         body = error_body(style, product, host, request_id, error)
         return HttpResponse(error.status, body, headers=error.headers)
 
@@ -347,6 +351,16 @@ class Emulator:
                 "params": {k: _scrub(v, secrets) for k, v in params.items()},
             }
         )
+
+
+def _injected_failure(effect: Effect, request: HttpRequest) -> ApiError:
+    """The error a fail_next rule answers; its message may echo the request's security token, unscrubbed."""
+    if not effect.echoes_security_token:
+        return ApiError(effect.status, effect.code, effect.message, style="pop")
+    token = request.header("x-acs-security-token") or ""
+    error = ApiError(effect.status, effect.code, effect.message.replace(SECURITY_TOKEN_PLACEHOLDER, token), style="pop")
+    error.echoes_secret = True
+    return error
 
 
 def _credential(authorization: Optional[str]) -> Optional[str]:

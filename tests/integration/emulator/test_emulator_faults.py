@@ -227,3 +227,26 @@ def test_invalid_fault_rules_are_refused(emulator, rules, complaint):
     with pytest.raises(RuntimeError) as caught:
         emulator.set_faults(rules)
     assert "400" in str(caught.value) and complaint in str(caught.value)
+
+
+def test_fail_next_message_can_echo_the_security_token_unscrubbed(emulator, clients):
+    """A service that echoes the STS token in an error: what the collection must mask by itself."""
+    sts = clients.apig(
+        access_key_id="emulator-sts-demo",
+        access_key_secret="emulator-sts-secret-demo",
+        security_token="emulator-sts-token-demo",
+    )
+    message = "Access denied with token {security_token}"
+    emulator.set_faults([{"action": LIST, "fail_next": 2, "status": 403, "code": "NoPermission", "message": message}])
+    with pytest.raises(ClientException) as caught:
+        list_rules(sts)
+    assert "with token emulator-sts-token-demo" in caught.value.message
+    # Without a token, nothing is filled in; other messages are still scrubbed of every world secret.
+    with pytest.raises(ClientException) as caught:
+        list_rules(clients.apig())
+    assert "Access denied with token  request id" in caught.value.message
+    emulator.set_faults([{"action": LIST, "fail_next": 1, "message": "echo emulator-sts-token-demo"}])
+    with pytest.raises(ServerException) as caught:
+        list_rules(sts)
+    assert "emulator-sts-token-demo" not in caught.value.message and "***" in caught.value.message
+    assert all("emulator-sts-token-demo" not in str(call) for call in emulator.calls())

@@ -60,3 +60,14 @@ def test_a_wrong_secret_in_the_credential_is_one_clear_error(emulator):
     assert proc.returncode != 0
     assert "SignatureDoesNotMatch" in proc.stderr and "Check the credentials" in proc.stderr
     assert "Traceback" not in proc.stderr and "not-the-secret" not in proc.stderr
+
+
+@pytest.mark.world("regions.yml")
+def test_a_region_that_fails_fails_the_inventory_update(emulator):
+    """AWX runs the update with ANSIBLE_INVENTORY_UNPARSED_FAILED=True: a denied region fails the sync."""
+    inputs = {"access_key_id": emulator.access_key_id, "access_key_secret": emulator.access_key_secret}
+    env = injected_env(dict(inputs, region="cn-hangzhou", apig_endpoint=emulator.url))
+    emulator.set_faults([{"action": "ListGateways", "fail_next": 1, "status": 403, "code": "NoPermission"}])
+    proc = inventory(env, "--list")
+    assert proc.returncode != 0 and "No inventory was parsed" in proc.stderr
+    assert "Failed to list the gateways in cn-hangzhou" in proc.stderr and "NoPermission" in proc.stderr
