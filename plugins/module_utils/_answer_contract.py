@@ -133,18 +133,24 @@ def _service_fields(prefix: str) -> Tuple[Field, ...]:
 
 _ENI = "NetworkInterfaceSets.NetworkInterfaceSet[]"
 
-_GATEWAY_OPTIONAL = (
-    _optional("data.name", STRING),
-    _optional("data.status", STRING),
-    _optional("data.vSwitch", OBJECT),
-    _optional("data.vSwitch.vSwitchId", STRING),
-    _optional("data.zones", LIST),
-    Field("data.zones[]", OBJECT),
-    _optional("data.loadBalancers", LIST),
-    Field("data.loadBalancers[]", OBJECT),
-    _optional("data.tags", LIST),
-    Field("data.tags[]", OBJECT),
-)
+
+def _gateway_optional(prefix: str) -> Tuple[Field, ...]:
+    """What a gateway (GetGateway's `data`, a ListGateways item) may carry, each read if present."""
+    return (
+        _optional(f"{prefix}.name", STRING),
+        _optional(f"{prefix}.status", STRING),
+        _optional(f"{prefix}.vSwitch", OBJECT),
+        _optional(f"{prefix}.vSwitch.vSwitchId", STRING),
+        _optional(f"{prefix}.zones", LIST),
+        Field(f"{prefix}.zones[]", OBJECT),
+        _optional(f"{prefix}.zones[].zoneId", STRING),
+        _optional(f"{prefix}.zones[].vSwitch", OBJECT),
+        _optional(f"{prefix}.loadBalancers", LIST),
+        Field(f"{prefix}.loadBalancers[]", OBJECT),
+        _optional(f"{prefix}.tags", LIST),
+        Field(f"{prefix}.tags[]", OBJECT),
+    )
+
 
 CONTRACTS: Dict[str, Contract] = {
     contract.action: contract
@@ -163,7 +169,7 @@ CONTRACTS: Dict[str, Contract] = {
                 Field("data.securityGroup", OBJECT),
                 _ids("data.securityGroup.securityGroupId"),
             )
-            + _GATEWAY_OPTIONAL,
+            + _gateway_optional("data"),
         ),
         Contract(
             "apig",
@@ -175,13 +181,12 @@ CONTRACTS: Dict[str, Contract] = {
                 Field("data.items[]", OBJECT),
                 Field("data.totalSize", COUNT, check="count"),
                 _ids("data.items[].gatewayId"),
-                _optional("data.items[].name", STRING),
-                _optional("data.items[].status", STRING),
                 _optional("data.items[].vpc", OBJECT),
                 _optional("data.items[].vpc.vpcId", STRING),
                 _optional("data.items[].securityGroup", OBJECT),
                 _optional("data.items[].securityGroup.securityGroupId", STRING),
-            ),
+            )
+            + _gateway_optional("data.items[]"),
             items="data.items",
             total="data.totalSize",
         ),

@@ -189,8 +189,8 @@ def test_skip_failing_regions_lists_the_others_and_warns_naming_the_region(tmp_p
     "faults, knobs, field",
     [
         ([{"action": "ListGateways", "malform": "data.items"}], {}, "data.items is missing"),
-        ([{"action": "ListGateways", "malform": "data.items", "value": []}], {}, "data.items is empty on page 1"),
-        ([{"action": "ListGateways", "malform": "data.items.1"}], {}, "page(s) held 3 distinct gateways"),
+        ([{"action": "ListGateways", "malform": "data.items", "value": []}], {}, "data.totalSize says 4, but the 1 page(s) read held 0 distinct item(s)"),
+        ([{"action": "ListGateways", "malform": "data.items.1"}], {}, "page(s) read held 3 distinct item(s)"),
         ([{"action": "ListGateways", "malform": "data.totalSize"}], {}, "data.totalSize is missing"),
         ([{"action": "ListGateways", "malform": "data.totalSize", "value": "x"}], {}, "data.totalSize is 'x'"),
         ([{"action": "ListGateways", "malform": "data.items.0.gatewayId"}], {}, "data.items[0].gatewayId is missing"),
@@ -202,9 +202,9 @@ def test_skip_failing_regions_lists_the_others_and_warns_naming_the_region(tmp_p
                 {"action": "ListGateways", "malform": "data.items.1"},
             ],
             {"page_cap": 2},
-            "data.totalSize is 4, but the 3 page(s) held 3 distinct gateways",
+            "data.totalSize says 4, but the 3 page(s) read held 3 distinct item(s)",
         ),
-        ([{"action": "DescribeRegions", "malform": "data"}], {}, "data is empty or missing"),
+        ([{"action": "DescribeRegions", "malform": "data"}], {}, "data is missing"),
         ([{"action": "DescribeRegions", "malform": "data.0.regionId"}], {}, "data[0].regionId is missing"),
     ],
 )
