@@ -189,7 +189,7 @@ def test_skip_failing_regions_lists_the_others_and_warns_naming_the_region(tmp_p
     "faults, knobs, field",
     [
         ([{"action": "ListGateways", "malform": "data.items"}], {}, "data.items is missing"),
-        ([{"action": "ListGateways", "malform": "data.items", "value": []}], {}, "data.totalSize says 4, but the 1 page(s) read held 0 distinct item(s)"),
+        ([{"action": "ListGateways", "malform": "data.items", "value": []}], {}, "held 0 distinct item(s)"),
         ([{"action": "ListGateways", "malform": "data.items.1"}], {}, "page(s) read held 3 distinct item(s)"),
         ([{"action": "ListGateways", "malform": "data.totalSize"}], {}, "data.totalSize is missing"),
         ([{"action": "ListGateways", "malform": "data.totalSize", "value": "x"}], {}, "data.totalSize is 'x'"),
