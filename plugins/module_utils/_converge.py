@@ -8,7 +8,8 @@
    gateway's authorizations are listed once;
 2. verify (verify_backend_rules, state=present): the inbound rules of each listed group that the
    task declares, one ECS read per group; the authorizations whose rule is missing are given to
-   the planner to repair;
+   the planner to repair, and the groups of the planned repairs are read a second time: only a
+   repair that both reads agree on stays in the plan (confirm_repairs);
 3. plan: the planner's pure Plan, rendered as `actions` and the diff (the same in check mode);
 4. pre-check: every group the plan adds to is one the API accepts (_precheck), in check mode too;
 5. write: only when the plan changes something and not in check mode (_writes.execute_plan);
@@ -27,9 +28,11 @@ from typing import Any
 from typing import Callable
 from typing import Dict
 from typing import FrozenSet
+from typing import Iterable
 from typing import List
 from typing import Optional
 from typing import Set
+from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
@@ -44,7 +47,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import
 from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import precheck_targets
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import duplicate_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import predict_records
-from ansible_collections.alibabacloud.apig.plugins.module_utils._records import record_port_range
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import to_planner_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import AuthorizationRequest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import parse_request
@@ -54,8 +56,10 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._settle import s
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascade_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascaded_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import check_authorizations
+from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import confirm_missing_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import ingress_by_group
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import managed_group_reader
+from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import not_effective_pairs
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import WriteFailed
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import execute_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import planned_actions
@@ -89,9 +93,9 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
         module.session, [r["security_group_id"] for r in records if r.get("security_group_id") in repairable]
     )
     drifted = not_effective_pairs([r for r in records if r.get("security_group_id") in ingress], ingress, fallback)
-    plan = plan_authorizations(
-        current, request.groups, request.state, request.purge_port_ranges, request.purge_security_groups, drifted
-    )
+    plan = plan_request(request, current, drifted)
+    # Findings made before any write (each warned at once); a repair needs a second read that agrees.
+    plan, early = confirm_repairs(module, request, current, records, plan, (ingress, drifted, fallback))
     field = "security_group_id" if module.params.get("rules") is None else "rules"
     precheck_targets(module.session, plan, request.gateway_id, known, field)
     shared = shared_rule_ids(current, plan)
@@ -110,6 +114,7 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
     findings = duplicate_findings(result["authorizations"])
     for finding in findings:
         module.warn(finding["message"])
+    findings = early + findings
     written = [] if module.check_mode or not plan.changed else result["actions"]
     if verifying or cascaded_groups(written):
         findings += after_writes_step(len(written), lambda: verify(module, result, ingress, written, fallback))
@@ -130,13 +135,42 @@ def source_fallback(module: AlibabaCloudModule, records: List[Dict[str, Any]], k
     return managed_group_reader(module.session, module.params["gateway_id"])()
 
 
-def not_effective_pairs(
-    records: List[Dict[str, Any]], ingress: Dict[Any, Any], fallback: Optional[str] = None
-) -> Set[Pair]:
-    """The readable (group, range) pairs of the listed authorizations whose inbound rule is missing."""
-    checked, _findings = check_authorizations([r for r in records if r.get("rule_id")], ingress, fallback)
-    pairs = ((r.get("security_group_id"), record_port_range(r)) for r in checked if not r["effective"])
-    return {(group, port_range) for group, port_range in pairs if port_range is not None}
+def plan_request(request: AuthorizationRequest, current: List[Authorization], not_effective: Iterable[Pair]) -> Plan:
+    """The planner's Plan for the request; not_effective: the pairs to repair (their inbound rule is missing)."""
+    return plan_authorizations(
+        current,
+        request.groups,
+        request.state,
+        request.purge_port_ranges,
+        request.purge_security_groups,
+        not_effective,
+    )
+
+
+def confirm_repairs(
+    module: AlibabaCloudModule,
+    request: AuthorizationRequest,
+    current: List[Authorization],
+    records: List[Dict[str, Any]],
+    plan: Plan,
+    verification: Tuple[Dict[Any, Any], Set[Pair], Optional[str]],
+) -> Tuple[Plan, List[Dict[str, Any]]]:
+    """The plan whose repairs a second read of their groups confirms, and a finding per repair it does not.
+
+    verification is (the inbound rules read before planning, the pairs they show missing, the source fallback);
+    the first takes in the second read, the second loses the pairs it shows. No repair planned: nothing is read.
+    """
+    if not plan.repairs:
+        return plan, []
+    ingress, drifted, fallback = verification
+    confirmed, second, findings = confirm_missing_rules(module.session, records, plan.repairs, fallback)
+    ingress.update(second)
+    for finding in findings:
+        module.warn(finding["message"])
+    if len(confirmed) == len(plan.repairs):
+        return plan, []
+    drifted -= set(plan.repairs) - confirmed
+    return plan_request(request, current, drifted), findings
 
 
 def write_and_reread(
