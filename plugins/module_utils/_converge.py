@@ -27,7 +27,6 @@ from __future__ import annotations
 from typing import Any
 from typing import Callable
 from typing import Dict
-from typing import FrozenSet
 from typing import Iterable
 from typing import List
 from typing import Optional
@@ -35,6 +34,9 @@ from typing import Set
 from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
+from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import GatewayContext
+from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import added_over_existing_rules
+from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import cascade_holds
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
@@ -98,8 +100,9 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
     plan, early = confirm_repairs(module, request, current, records, plan, (ingress, drifted, fallback))
     field = "security_group_id" if module.params.get("rules") is None else "rules"
     precheck_targets(module.session, plan, request.gateway_id, known, field)
-    shared = shared_rule_ids(current, plan)
-    result: Dict[str, Any] = dict(changed=plan.changed, actions=planned_actions(plan, request.cascading_delete, shared))
+    kept, held = kept_inbound_rules(module, request, known, (current, records), plan, (ingress, fallback))
+    early += held
+    result: Dict[str, Any] = dict(changed=plan.changed, actions=planned_actions(plan, request.cascading_delete, kept))
     result["repaired"] = [dict(security_group_id=group, port_range=str(pr)) for group, pr in plan.repairs]
     if module.diff_mode:
         result["diff"] = dict(
@@ -110,7 +113,7 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
     elif module.check_mode:
         result["authorizations"] = predict_records(records, plan)
     else:
-        result.update(write_and_reread(module, request, current, plan, shared, wait_timeout))
+        result.update(write_and_reread(module, request, current, plan, kept, wait_timeout))
     findings = duplicate_findings(result["authorizations"])
     for finding in findings:
         module.warn(finding["message"])
@@ -173,12 +176,40 @@ def confirm_repairs(
     return plan_request(request, current, drifted), findings
 
 
+def kept_inbound_rules(
+    module: AlibabaCloudModule,
+    request: AuthorizationRequest,
+    known: Any,
+    listed: Tuple[List[Authorization], List[Dict[str, Any]]],
+    plan: Plan,
+    verification: Tuple[Dict[Any, Any], Optional[str]],
+) -> Tuple[Dict[str, str], List[Dict[str, Any]]]:
+    """The deletes that do not cascade although cascading_delete asks it (rule id -> why), and their findings.
+
+    listed is the gateway's list (the planner's view, the records); verification is (the inbound rules read
+    before planning, the source fallback); see _cascade. Each finding is warned at once.
+    """
+    (current, records), (ingress, fallback) = listed, verification
+    shared = shared_rule_ids(current, plan)
+    gateway = known.gateway
+    context = GatewayContext(
+        request.gateway_id,
+        gateway.vpc_id if gateway else None,
+        ingress,
+        fallback or (gateway.security_group_id if gateway else None),
+    )
+    held = cascade_holds(module.session, plan, records, request.cascading_delete, shared, context)
+    for finding in held.findings:
+        module.warn(finding["message"])
+    return {**shared, **held.reasons}, held.findings
+
+
 def write_and_reread(
     module: AlibabaCloudModule,
     request: AuthorizationRequest,
     current: List[Authorization],
     plan: Plan,
-    shared: FrozenSet[str],
+    kept: Dict[str, str],
     wait_timeout: float,
 ) -> Dict[str, Any]:
     """Run the plan's writes, then list the authorizations until they show them; changed, actions, the list."""
@@ -200,7 +231,7 @@ def write_and_reread(
             settle_adds=lambda so_far: settle_before_removals(
                 module.session, request.gateway_id, so_far, request.max_concurrent_writes, action_done
             ),
-            shared=shared,
+            shared=kept,
         )
         records, actions, warnings = settle_writes(
             module.session,
@@ -254,6 +285,7 @@ def verify(
     ingress = {**ingress, **ingress_by_group(module.session, sorted(stale, key=lambda group: group or ""))}
     verified, findings = check_authorizations(existing, ingress, fallback)
     removed = cascade_findings(verified, written)
+    removed += added_over_existing_rules(existing, written, ingress, fallback, module.params["gateway_id"])
     for finding in findings + removed:
         module.warn(finding["message"])
     if full:
