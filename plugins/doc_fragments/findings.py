@@ -18,6 +18,11 @@ options:
         first API call, so that a misspelt code never silently fails nothing.
       - The default, an empty list, fails on no finding; each is still returned and shown as a warning.
       - A failure here comes after the work is done; for a module that writes, the writes of the run stand.
+      - Each module lists its codes under RV(findings). Those of the inbound rules' verification are
+        V(AUTHORIZATION_NOT_EFFECTIVE), V(INBOUND_RULE_REMOVED_BY_CASCADE), V(INBOUND_RULE_READS_DISAGREE) (two
+        reads disagree, nothing repaired), V(INBOUND_RULE_PREEXISTS) (a rule that was there before the
+        authorization, left in place by its revoke) and V(INBOUND_RULE_SHARED_BY_GATEWAY) (an enterprise group's
+        rules that another gateway needs, left in place).
     type: list
     elements: str
     default: []

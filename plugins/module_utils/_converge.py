@@ -8,7 +8,8 @@
    gateway's authorizations are listed once;
 2. verify (verify_backend_rules, state=present): the inbound rules of each listed group that the
    task declares, one ECS read per group; the authorizations whose rule is missing are given to
-   the planner to repair;
+   the planner to repair, and the groups of the planned repairs are read a second time: only a
+   repair that both reads agree on stays in the plan (confirm_repairs);
 3. plan: the planner's pure Plan, rendered as `actions` and the diff (the same in check mode);
 4. pre-check: every group the plan adds to is one the API accepts (_precheck), in check mode too;
 5. write: only when the plan changes something and not in check mode (_writes.execute_plan);
@@ -26,12 +27,16 @@ from __future__ import annotations
 from typing import Any
 from typing import Callable
 from typing import Dict
-from typing import FrozenSet
+from typing import Iterable
 from typing import List
 from typing import Optional
 from typing import Set
+from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
+from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import GatewayContext
+from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import added_over_existing_rules
+from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import cascade_holds
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
@@ -44,7 +49,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import
 from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import precheck_targets
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import duplicate_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import predict_records
-from ansible_collections.alibabacloud.apig.plugins.module_utils._records import record_port_range
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import to_planner_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import AuthorizationRequest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import parse_request
@@ -54,8 +58,10 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._settle import s
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascade_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import cascaded_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import check_authorizations
+from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import confirm_missing_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import ingress_by_group
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import managed_group_reader
+from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import not_effective_pairs
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import WriteFailed
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import execute_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import planned_actions
@@ -89,13 +95,14 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
         module.session, [r["security_group_id"] for r in records if r.get("security_group_id") in repairable]
     )
     drifted = not_effective_pairs([r for r in records if r.get("security_group_id") in ingress], ingress, fallback)
-    plan = plan_authorizations(
-        current, request.groups, request.state, request.purge_port_ranges, request.purge_security_groups, drifted
-    )
+    plan = plan_request(request, current, drifted)
+    # Findings made before any write (each warned at once); a repair needs a second read that agrees.
+    plan, early = confirm_repairs(module, request, current, records, plan, (ingress, drifted, fallback))
     field = "security_group_id" if module.params.get("rules") is None else "rules"
     precheck_targets(module.session, plan, request.gateway_id, known, field)
-    shared = shared_rule_ids(current, plan)
-    result: Dict[str, Any] = dict(changed=plan.changed, actions=planned_actions(plan, request.cascading_delete, shared))
+    kept, held = kept_inbound_rules(module, request, known, (current, records), plan, (ingress, fallback))
+    early += held
+    result: Dict[str, Any] = dict(changed=plan.changed, actions=planned_actions(plan, request.cascading_delete, kept))
     result["repaired"] = [dict(security_group_id=group, port_range=str(pr)) for group, pr in plan.repairs]
     if module.diff_mode:
         result["diff"] = dict(
@@ -106,10 +113,11 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
     elif module.check_mode:
         result["authorizations"] = predict_records(records, plan)
     else:
-        result.update(write_and_reread(module, request, current, plan, shared, wait_timeout))
+        result.update(write_and_reread(module, request, current, plan, kept, wait_timeout))
     findings = duplicate_findings(result["authorizations"])
     for finding in findings:
         module.warn(finding["message"])
+    findings = early + findings
     written = [] if module.check_mode or not plan.changed else result["actions"]
     if verifying or cascaded_groups(written):
         findings += after_writes_step(len(written), lambda: verify(module, result, ingress, written, fallback))
@@ -130,13 +138,70 @@ def source_fallback(module: AlibabaCloudModule, records: List[Dict[str, Any]], k
     return managed_group_reader(module.session, module.params["gateway_id"])()
 
 
-def not_effective_pairs(
-    records: List[Dict[str, Any]], ingress: Dict[Any, Any], fallback: Optional[str] = None
-) -> Set[Pair]:
-    """The readable (group, range) pairs of the listed authorizations whose inbound rule is missing."""
-    checked, _findings = check_authorizations([r for r in records if r.get("rule_id")], ingress, fallback)
-    pairs = ((r.get("security_group_id"), record_port_range(r)) for r in checked if not r["effective"])
-    return {(group, port_range) for group, port_range in pairs if port_range is not None}
+def plan_request(request: AuthorizationRequest, current: List[Authorization], not_effective: Iterable[Pair]) -> Plan:
+    """The planner's Plan for the request; not_effective: the pairs to repair (their inbound rule is missing)."""
+    return plan_authorizations(
+        current,
+        request.groups,
+        request.state,
+        request.purge_port_ranges,
+        request.purge_security_groups,
+        not_effective,
+    )
+
+
+def confirm_repairs(
+    module: AlibabaCloudModule,
+    request: AuthorizationRequest,
+    current: List[Authorization],
+    records: List[Dict[str, Any]],
+    plan: Plan,
+    verification: Tuple[Dict[Any, Any], Set[Pair], Optional[str]],
+) -> Tuple[Plan, List[Dict[str, Any]]]:
+    """The plan whose repairs a second read of their groups confirms, and a finding per repair it does not.
+
+    verification is (the inbound rules read before planning, the pairs they show missing, the source fallback);
+    the first takes in the second read, the second loses the pairs it shows. No repair planned: nothing is read.
+    """
+    if not plan.repairs:
+        return plan, []
+    ingress, drifted, fallback = verification
+    confirmed, second, findings = confirm_missing_rules(module.session, records, plan.repairs, fallback)
+    ingress.update(second)
+    for finding in findings:
+        module.warn(finding["message"])
+    if len(confirmed) == len(plan.repairs):
+        return plan, []
+    drifted -= set(plan.repairs) - confirmed
+    return plan_request(request, current, drifted), findings
+
+
+def kept_inbound_rules(
+    module: AlibabaCloudModule,
+    request: AuthorizationRequest,
+    known: Any,
+    listed: Tuple[List[Authorization], List[Dict[str, Any]]],
+    plan: Plan,
+    verification: Tuple[Dict[Any, Any], Optional[str]],
+) -> Tuple[Dict[str, str], List[Dict[str, Any]]]:
+    """The deletes that do not cascade although cascading_delete asks it (rule id -> why), and their findings.
+
+    listed is the gateway's list (the planner's view, the records); verification is (the inbound rules read
+    before planning, the source fallback); see _cascade. Each finding is warned at once.
+    """
+    (current, records), (ingress, fallback) = listed, verification
+    shared = shared_rule_ids(current, plan)
+    gateway = known.gateway
+    context = GatewayContext(
+        request.gateway_id,
+        gateway.vpc_id if gateway else None,
+        ingress,
+        fallback or (gateway.security_group_id if gateway else None),
+    )
+    held = cascade_holds(module.session, plan, records, request.cascading_delete, shared, context)
+    for finding in held.findings:
+        module.warn(finding["message"])
+    return {**shared, **held.reasons}, held.findings
 
 
 def write_and_reread(
@@ -144,7 +209,7 @@ def write_and_reread(
     request: AuthorizationRequest,
     current: List[Authorization],
     plan: Plan,
-    shared: FrozenSet[str],
+    kept: Dict[str, str],
     wait_timeout: float,
 ) -> Dict[str, Any]:
     """Run the plan's writes, then list the authorizations until they show them; changed, actions, the list."""
@@ -166,7 +231,7 @@ def write_and_reread(
             settle_adds=lambda so_far: settle_before_removals(
                 module.session, request.gateway_id, so_far, request.max_concurrent_writes, action_done
             ),
-            shared=shared,
+            shared=kept,
         )
         records, actions, warnings = settle_writes(
             module.session,
@@ -220,6 +285,7 @@ def verify(
     ingress = {**ingress, **ingress_by_group(module.session, sorted(stale, key=lambda group: group or ""))}
     verified, findings = check_authorizations(existing, ingress, fallback)
     removed = cascade_findings(verified, written)
+    removed += added_over_existing_rules(existing, written, ingress, fallback, module.params["gateway_id"])
     for finding in findings + removed:
         module.warn(finding["message"])
     if full:

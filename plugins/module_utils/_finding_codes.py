@@ -2,7 +2,7 @@
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
-"""Discovery's finding codes (stable, for `when:` conditions and fail_on_findings) and how a finding is built."""
+"""Finding codes of discovery and verification (stable, for `when:` and fail_on_findings); how a finding is built."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ CLUSTER_NOT_FOUND = "CLUSTER_NOT_FOUND"
 NODEPOOL_NOT_FOUND = "NODEPOOL_NOT_FOUND"
 TAGS_MATCH_NO_INSTANCE = "TAGS_MATCH_NO_INSTANCE"
 NO_SECURITY_GROUPS_FOUND = "NO_SECURITY_GROUPS_FOUND"
+
+# Verification of the inbound rules (gateway_sg_authorization).
+# Two reads of a group's inbound rules disagree on a rule that a repair would restore: nothing is repaired.
+INBOUND_RULE_READS_DISAGREE = "INBOUND_RULE_READS_DISAGREE"
+# The inbound rule an authorization relies on was not written for it (made by hand, by another tool or for
+# another gateway): a cascading revoke of the authorization leaves it.
+INBOUND_RULE_PREEXISTS = "INBOUND_RULE_PREEXISTS"
+# Another gateway of the VPC authorizes the same enterprise group and range: a revoke leaves the inbound rules.
+INBOUND_RULE_SHARED_BY_GATEWAY = "INBOUND_RULE_SHARED_BY_GATEWAY"
 
 
 def finding(code: str, message: str, **ids: Any) -> Dict[str, Any]:

@@ -20,13 +20,18 @@ from typing import Dict
 from typing import List
 from typing import Optional
 from typing import Sequence
+from typing import Set
 from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import INBOUND_RULE_READS_DISAGREE
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import finding
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import MAX_PORT
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import MIN_PORT
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
+from ansible_collections.alibabacloud.apig.plugins.module_utils._records import record_port_range
 
 AUTHORIZATION_NOT_EFFECTIVE = "AUTHORIZATION_NOT_EFFECTIVE"
 
@@ -200,6 +205,43 @@ def ingress_by_group(session: Any, group_ids: Sequence[Any]) -> Dict[Any, Option
 
     ordered = sorted(set(group_ids), key=lambda group_id: group_id or "")
     return dict(zip(ordered, bounded_map(lambda group_id: group_ingress(session, group_id), ordered)))
+
+
+def not_effective_pairs(
+    records: List[Dict[str, Any]], ingress: Dict[Any, Any], fallback: Optional[str] = None
+) -> Set[Pair]:
+    """The readable (group, range) pairs of the listed authorizations whose inbound rule is missing."""
+    checked, _findings = check_authorizations([r for r in records if r.get("rule_id")], ingress, fallback)
+    pairs = ((r.get("security_group_id"), record_port_range(r)) for r in checked if not r["effective"])
+    return {(group, port_range) for group, port_range in pairs if port_range is not None}
+
+
+def confirm_missing_rules(
+    session: Any, records: List[Dict[str, Any]], pairs: Sequence[Pair], fallback: Optional[str] = None
+) -> Tuple[Set[Pair], Dict[Any, Optional[List[Dict[str, Any]]]], List[Dict[str, Any]]]:
+    """A second, independent read of the groups of pairs (whose inbound rule the first read did not show).
+
+    A repair deletes and adds again, so it must not rest on one answer: an empty or short Permissions list
+    would otherwise cost two writes per authorization. Returns the pairs whose rule the second read does
+    not show either (the two reads agree: repair them), the second read (the newer answer, by group), and
+    one INBOUND_RULE_READS_DISAGREE finding per pair that the second read shows (not repaired).
+    """
+    second = ingress_by_group(session, sorted({group for group, _port_range in pairs}, key=lambda g: g or ""))
+    still_missing = not_effective_pairs([r for r in records if r.get("security_group_id") in second], second, fallback)
+    confirmed = {pair for pair in pairs if pair in still_missing}
+    findings = [reads_disagree_finding(group, port_range) for group, port_range in sorted(set(pairs) - confirmed)]
+    return confirmed, second, findings
+
+
+def reads_disagree_finding(group: str, port_range: Any) -> Dict[str, Any]:
+    return finding(
+        INBOUND_RULE_READS_DISAGREE,
+        f"two reads of {group}'s inbound rules disagree: the first did not show the rule that grants the gateway "
+        f"{port_range}, the second does; the authorization is not repaired (a repair needs two reads that agree); "
+        "run again to check it",
+        security_group_id=group,
+        port_range=str(port_range),
+    )
 
 
 INBOUND_RULE_REMOVED = "INBOUND_RULE_REMOVED_BY_CASCADE"

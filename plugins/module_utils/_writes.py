@@ -14,7 +14,8 @@
   not retried blindly: it is left unsettled, and decided by the list. A delete counts as done on a
   "rule not found" answer only (_errors.is_rule_not_found), never on any 404.
 * _settle.settle_writes then reads the list until it shows the writes.
-* shared_rule_ids: deletes that must not cascade, because another authorization shares the rule.
+* shared_rule_ids: deletes that must not cascade, because another authorization shares the rule
+  (_cascade adds the other reasons: a rule made before the authorization, another gateway's need).
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ from concurrent.futures import FIRST_COMPLETED
 from concurrent.futures import Future
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait
+from types import MappingProxyType
 from typing import Any
 from typing import Callable
 from typing import Dict
-from typing import FrozenSet
 from typing import List
+from typing import Mapping
 from typing import NamedTuple
 from typing import Optional
 from typing import Sequence
@@ -52,8 +54,11 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges imp
 # --- the actions ------------------------------------------------------------------------------------
 
 
-def render_action(step: Any, cascading_delete: bool) -> Dict[str, Any]:
-    """One entry of the module's `actions` result: an AddRanges or a DeleteRule step, JSON-friendly."""
+def render_action(step: Any, cascading_delete: bool, cascade_skipped: Optional[str] = None) -> Dict[str, Any]:
+    """One entry of the module's `actions` result: an AddRanges or a DeleteRule step, JSON-friendly.
+
+    cascade_skipped: why a delete that cascading_delete asked to cascade does not (shared_rule_ids, _cascade).
+    """
     action: Dict[str, Any] = {"action": "add" if isinstance(step, AddRanges) else "delete"}
     if isinstance(step, DeleteRule):
         action["rule_id"] = step.rule_id
@@ -63,36 +68,58 @@ def render_action(step: Any, cascading_delete: bool) -> Dict[str, Any]:
         action["description"] = step.description
     else:
         action["cascading_delete"] = bool(cascading_delete)
+        if cascade_skipped and not cascading_delete:
+            action["cascade_skipped"] = cascade_skipped
     return action
 
 
-def shared_rule_ids(current: Sequence[Authorization], plan: Plan) -> FrozenSet[str]:
-    """The deleted rule ids whose (group, range) another authorization that stays also holds.
+def shared_rule_ids(current: Sequence[Authorization], plan: Plan) -> Dict[str, str]:
+    """The deleted rule ids whose (group, range) another authorization that stays also holds, and why.
 
     ECS does not create an identical inbound rule twice, so two authorizations of the same group and
     range share one rule: a cascading delete of one may remove the rule the other still needs (if the
     service does not check). These are deleted without cascade, which leaves the inbound rule.
     """
     deleted = {step.rule_id for step in plan.deletes}
-    kept = {(a.security_group_id, PortRange(*a.port_range)) for a in current if a.rule_id not in deleted}
-    return frozenset(
-        step.rule_id
-        for step in plan.deletes
-        if any((step.security_group_id, PortRange(*pr)) in kept for pr in step.port_ranges)
-    )
+    holders: Dict[Pair, List[str]] = {}
+    for auth in current:
+        if auth.rule_id not in deleted:
+            holders.setdefault((auth.security_group_id, PortRange(*auth.port_range)), []).append(auth.rule_id)
+    shared = {}
+    for step in plan.deletes:
+        others = sorted(
+            {r for pr in step.port_ranges for r in holders.get((step.security_group_id, PortRange(*pr)), [])}
+        )
+        if others:
+            shared[step.rule_id] = (
+                f"another authorization of this gateway ({', '.join(others)}) holds the same group and range "
+                "and needs its inbound rule"
+            )
+    return shared
 
 
-def step_cascade(step: Any, cascading_delete: bool, shared: FrozenSet[str]) -> bool:
-    """Whether this delete cascades: cascading_delete, unless another authorization shares its rule."""
+def step_cascade(step: Any, cascading_delete: bool, kept: Mapping[str, str]) -> bool:
+    """Whether this delete cascades: cascading_delete, unless its rule id is kept (shared_rule_ids, _cascade)."""
     # A repair's delete never cascades either: its inbound rule is already missing.
-    return (
-        bool(cascading_delete) and getattr(step, "rule_id", None) not in shared and not getattr(step, "repair", False)
-    )
+    return bool(cascading_delete) and getattr(step, "rule_id", None) not in kept and not getattr(step, "repair", False)
 
 
-def planned_actions(plan: Plan, cascading_delete: bool, shared: FrozenSet[str] = frozenset()) -> List[Dict[str, Any]]:
-    """Every action of the plan, in execution order: what a real run does when every write succeeds."""
-    return [render_action(step, step_cascade(step, cascading_delete, shared)) for step in plan.steps]
+def skipped_cascade(step: Any, cascading_delete: bool, kept: Mapping[str, str]) -> Optional[str]:
+    """Why this delete does not cascade although cascading_delete asks it; None otherwise."""
+    return kept.get(getattr(step, "rule_id", None)) if cascading_delete else None
+
+
+def planned_actions(
+    plan: Plan, cascading_delete: bool, kept: Mapping[str, str] = MappingProxyType({})
+) -> List[Dict[str, Any]]:
+    """Every action of the plan, in execution order: what a real run does when every write succeeds.
+
+    kept: the rule ids deleted without cascade although cascading_delete asks for it, and why.
+    """
+    return [
+        render_action(step, step_cascade(step, cascading_delete, kept), skipped_cascade(step, cascading_delete, kept))
+        for step in plan.steps
+    ]
 
 
 # --- failures -----------------------------------------------------------------------------------------
@@ -221,8 +248,10 @@ class _PlanWriter:
         cascade: Callable[[Any], bool],
         on_action_done: Callable[[Dict[str, Any]], None],
         purge_hints: Dict[str, List[str]],
+        kept: Mapping[str, str] = MappingProxyType({}),
     ) -> None:
         self.session = session
+        self.kept = kept
         self.gateway_id = gateway_id
         self.plan = plan
         self.cascade = cascade
@@ -256,7 +285,7 @@ class _PlanWriter:
             return
         if isinstance(step, AddRanges):
             self.added.update((step.security_group_id, PortRange(*pr)) for pr in step.port_ranges)
-        action = render_action(step, self.cascade(step))
+        action = render_action(step, self.cascade(step), self.kept.get(getattr(step, "rule_id", None)))
         self.done[self.position[id(step)]] = action
         self.on_action_done(action)
 
@@ -323,14 +352,15 @@ def execute_plan(
     on_action_done: Callable[[Dict[str, Any]], None],
     purge_hints: Dict[str, List[str]],
     settle_adds: Callable[[AppliedPlan], AppliedPlan],
-    shared: FrozenSet[str] = frozenset(),
+    shared: Mapping[str, str] = MappingProxyType({}),
 ) -> AppliedPlan:
     """Run the plan's writes: adds, then (only if they all succeeded or are unsettled) deletes, then re-adds.
 
     An add refused as a conflict, or whose outcome is ambiguous, is not an action: it is returned
     unsettled, for _settle.settle_writes to decide by the list. Before removals, ambiguous adds are
     decided by one list read (settle_adds: _settle.settle_before_removals). A delete answered "rule not
-    found" is already done. A rule id in `shared` is deleted without cascade (shared_rule_ids).
+    found" is already done. A rule id in `shared` is deleted without cascade (shared_rule_ids, _cascade), and its
+    action says why.
     on_action_done gets each action as it is made. Raises WriteFailed on the first failure.
     """
     writer = _PlanWriter(
@@ -340,6 +370,7 @@ def execute_plan(
         lambda step: step_cascade(step, cascading_delete, shared),
         on_action_done,
         purge_hints,
+        shared if cascading_delete else {},
     )
     phases = (
         ("add", plan.adds, writer.add),

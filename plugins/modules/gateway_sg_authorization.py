@@ -140,6 +140,22 @@ options:
         accepts traffic from the gateway's security group on those ports. A playbook that revokes access should close
         the port, and should not leave rules that nobody tracks. Set V(false) to keep the inbound rules, for example
         when something other than the gateway relies on them too.
+      - A cascading delete never removes an inbound rule that the authorization did not create. ECS does not create
+        an identical rule twice, so an authorization added over a rule that was already there (made by hand, by
+        another tool, or for another gateway) uses that rule. Before a delete cascades (in check mode too), the
+        module reads the backend group's inbound rules (one C(DescribeSecurityGroupAttribute) per group, unless it
+        was read before planning) and looks at the rules the cascade would remove, those identical to what the
+        authorization writes. The authorization list records no origin, so a rule counts as the gateway's own only
+        when its description names the gateway or equals the authorization's description. Otherwise, and for a
+        rule without a description, the authorization is deleted without cascade. The action says why in
+        RV(actions[].cascade_skipped), and a C(INBOUND_RULE_PREEXISTS) finding is warned. Delete such a rule by
+        hand if nothing else needs it.
+      - The rules of an enterprise security group are written per vSwitch CIDR of the gateway, so two gateways on
+        the same vSwitches need the same rules. Before a cascading delete on an enterprise group, the module lists
+        the gateways of the VPC (C(ListGateways)) and their authorizations. If another gateway authorizes the same
+        group and range, the delete does not cascade (C(INBOUND_RULE_SHARED_BY_GATEWAY)).
+      - An authorization that shares its inbound rule with another authorization of the gateway that stays is
+        deleted without cascade too.
     type: bool
     default: true
   max_concurrent_writes:
@@ -161,11 +177,15 @@ options:
         repaired in the same run. With O(state=present), an
         authorization of a listed range whose inbound rule was deleted out of band is removed without cascade (only
         the gateway's record; the backend group's other inbound rules stay) and added again, which restores the
-        inbound rule. RV(repaired) lists them, the diff marks them C((inbound rule missing)) before, and the next
+        inbound rule. A repair needs two reads that agree. The group is read a second time before it is repaired,
+        and if the second read shows the rule, nothing is written and an C(INBOUND_RULE_READS_DISAGREE) finding says
+        so. RV(repaired) lists them, the diff marks them C((inbound rule missing)) before, and the next
         run is clean. Only the authorizations that hold such a range are touched, never a healthy group.
       - Authorizations the task does not list (without purge) are not repaired. They get
         RV(authorizations[].effective=false) and a finding in RV(findings), also shown as a warning.
       - After writing, only the groups written are read again. A run with nothing to do reads each group once.
+      - An authorization added over an inbound rule that was already there, with a description that is not the
+        gateway's, is reported as C(INBOUND_RULE_PREEXISTS). A cascading revoke of it leaves that rule.
       - In check mode, authorizations that would be created (and repairs) are not checked.
     type: bool
     default: false
@@ -210,8 +230,9 @@ notes:
   - If the list shows one group and range twice (an API that accepts duplicate adds), no third is added. The
     duplicate is reported in RV(findings), and the extra record is deleted without cascade, so the inbound rule
     it shares with the one that stays is kept.
-  - A cascading delete never breaks another authorization. An authorization that shares its inbound rule with one
-    that stays is deleted without cascade. After a cascading delete, the authorizations left in that group are
+  - A cascading delete never breaks another authorization, and never removes a rule that the authorization did not
+    create (see O(cascading_delete)). An authorization that shares its inbound rule with one that stays is deleted
+    without cascade. After a cascading delete, the authorizations left in that group are
     checked through ECS, and an inbound rule the delete removed but another still needs is reported in
     RV(findings).
   - The module never revokes an authorization to make room for another. If the backend group's rule quota is
@@ -390,6 +411,12 @@ findings:
     - Also, whatever O(verify_backend_rules) says, C(DUPLICATE_AUTHORIZATION) for a group and range listed under
       several rule ids, and C(INBOUND_RULE_REMOVED_BY_CASCADE) for an authorization whose inbound rule a cascading
       delete of this run removed.
+    - C(INBOUND_RULE_READS_DISAGREE) when two reads of a group disagree on a rule that a repair would restore (no
+      repair is made).
+    - C(INBOUND_RULE_PREEXISTS) for an authorization deleted without cascade because its inbound rule does not show
+      that the gateway wrote it, and (with O(verify_backend_rules)) for an authorization added over a rule that was
+      already there. C(INBOUND_RULE_SHARED_BY_GATEWAY) for an enterprise authorization deleted without cascade
+      because another gateway of the VPC needs the same inbound rules. See O(cascading_delete).
   returned: when O(verify_backend_rules=true), or when there is a finding
   type: list
   elements: dict
@@ -467,6 +494,16 @@ actions:
       type: bool
       returned: when RV(actions[].action=delete)
       sample: true
+    cascade_skipped:
+      description:
+        - Why this removal does not cascade although O(cascading_delete=true) asks for it. Its inbound rule does not
+          show that the gateway wrote it for this authorization, another authorization of the gateway holds the same
+          group and range, or another gateway of the VPC needs the same rules of an enterprise group. See
+          O(cascading_delete).
+      type: str
+      returned: when a removal does not cascade although O(cascading_delete=true)
+      sample: another authorization of this gateway (gsgr-cq7l5s5lhtgi6qasrdc2) holds the same group and range and
+        needs its inbound rule
 error_code:
   description: The API's error code.
   returned: failure, when an API call failed

@@ -28,8 +28,9 @@ DescribeRegions                            POST    /v1/regions (the regions wher
 
 Knobs (``world.Knobs``) change some answers: ``list_lag_ms`` (the authorized list shows writes
 late), ``duplicate_adds`` (refuse, accept or ignore an add of an authorized range),
-``empty_source_security_group_id``, ``page_cap`` (ListGateways and ListServices pages) and
-``service_address_form`` (``ip:port`` addresses, or bare IPs with the ports in ``ports``).
+``empty_source_security_group_id``, ``page_cap`` (ListGateways and ListServices pages),
+``service_address_form`` (``ip:port`` addresses, or bare IPs with the ports in ``ports``) and
+``inbound_rule_description`` (the Description of the ECS rules an authorization writes).
 
 Add and Delete return no ``data``: Add gives back no rule id, so a caller re-lists and matches on
 ``securityGroupId`` + ``portRange``. What an authorization does in ECS is modelled in
@@ -252,7 +253,7 @@ def add_gateway_security_group_rule(world: World, call: Call) -> None:
             f"({group.id} is in {group.vpc_id}, gateway {gateway.id} in {gateway.vpc_id}).",
         )
     port_ranges = _new_ranges(world, gateway, group.id, port_ranges)
-    wanted = [p for r in port_ranges for p in world.authorization_permissions(gateway, group, r)]
+    wanted = [p for r in port_ranges for p in world.authorization_permissions(gateway, group, r, description)]
     new = world.missing_permissions(group, wanted)
     if len(group.permissions) + len(new) > group.rule_quota:
         raise ApiError(

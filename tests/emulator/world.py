@@ -80,6 +80,8 @@ GATEWAY_STATUSES = (
 GATEWAY_TYPES = ("API", "AI")
 DUPLICATE_ADDS = ("refuse", "accept", "ignore")
 ADDRESS_FORMS = ("ip:port", "ip")
+# Knob inbound_rule_description: the Description of the ECS rule an authorization writes.
+INBOUND_RULE_DESCRIPTIONS = ("gateway", "authorization")
 SERVICE_SOURCE_TYPES = ("K8S", "VIP", "DNS", "MSE_NACOS", "FC3")
 HEALTH_STATUSES = ("Healthy", "Unhealthy")
 ENI_STATUSES = ("Available", "Attaching", "InUse", "Detaching", "Deleting")
@@ -328,6 +330,7 @@ class Knobs:
     service_address_form: str = "ip:port"
     eni_filters_match_primary: bool = False
     write_lock_concurrency: Optional[int] = None
+    inbound_rule_description: str = "gateway"
 
     NAMES = (
         "list_lag_ms",
@@ -338,6 +341,7 @@ class Knobs:
         "service_address_form",
         "eni_filters_match_primary",
         "write_lock_concurrency",
+        "inbound_rule_description",
     )
 
     def update(self, raw: Any, where: str = "knobs") -> None:
@@ -356,6 +360,8 @@ class Knobs:
                 setattr(trial, name, r.bool(name))
         if "service_address_form" in values:
             trial.service_address_form = r.choice("service_address_form", ADDRESS_FORMS, "ip:port")
+        if "inbound_rule_description" in values:
+            trial.inbound_rule_description = r.choice("inbound_rule_description", INBOUND_RULE_DESCRIPTIONS, "gateway")
         self.__dict__.update(trial.__dict__)
 
     def to_document(self) -> Dict[str, Any]:
@@ -647,8 +653,18 @@ class World:
 
     # -- authorizations (APIG -> ECS) -------------------------------------------------------
 
-    def authorization_permissions(self, gateway: Gateway, group: SecurityGroup, port_range: str) -> List[Permission]:
-        """The ECS permissions an authorization of ``group`` on ``port_range`` needs (ids unset)."""
+    def authorization_permissions(
+        self, gateway: Gateway, group: SecurityGroup, port_range: str, description: str = ""
+    ) -> List[Permission]:
+        """The ECS permissions an authorization of ``group`` on ``port_range`` needs (ids unset).
+
+        Their Description follows the knob ``inbound_rule_description``: ``gateway`` names the gateway,
+        ``authorization`` is the authorization's own description (empty when it has none).
+        """
+        if self.knobs.inbound_rule_description == "authorization":
+            rule_description = description
+        else:
+            rule_description = f"Authorized by APIG gateway {gateway.id}"
         base = dict(
             direction="ingress",
             policy="Accept",
@@ -656,7 +672,7 @@ class World:
             ip_protocol="TCP",
             port_range=port_range,
             nic_type="intranet",
-            description=f"Authorized by APIG gateway {gateway.id}",
+            description=rule_description,
         )
         if group.type == "enterprise":
             return [Permission(id="", source_cidr_ip=cidr, **base) for cidr in self.gateway_cidrs(gateway)]
@@ -690,7 +706,7 @@ class World:
         Callers validate first (quota, duplicates): this only applies the change. ``lag``: the
         list_lag_ms knob applies (an API write; not an authorization read from the world file).
         """
-        wanted = self.authorization_permissions(gateway, group, port_range)
+        wanted = self.authorization_permissions(gateway, group, port_range, description)
         by_identity = {p.identity(): p for p in group.permissions}
         linked = []
         for permission in wanted:

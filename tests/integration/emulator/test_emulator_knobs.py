@@ -26,6 +26,7 @@ DEFAULTS = {
     "service_address_form": "ip:port",
     "eni_filters_match_primary": False,
     "write_lock_concurrency": None,
+    "inbound_rule_description": "gateway",
 }
 
 
@@ -75,6 +76,7 @@ def test_knobs_default_set_clear_and_reset(make_emulator):
         ({"duplicate_adds": "twice"}, "knobs.duplicate_adds"),
         ({"list_lag": 5}, "unknown key(s) list_lag"),
         ({"service_address_form": "ip-port"}, "knobs.service_address_form"),
+        ({"inbound_rule_description": "none"}, "knobs.inbound_rule_description"),
     ],
 )
 def test_a_bad_knob_is_refused_and_changes_nothing(emulator, bad, message):
@@ -172,6 +174,43 @@ def test_cascade_of_an_unshared_rule_removes_it_either_way(emulator, apig):
     add(apig)
     delete(apig, listed(apig)[0].security_group_rule_id, cascade=True)
     assert inbound(emulator) == []
+
+
+# -- inbound_rule_description -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "knob, description, written",
+    [
+        ("gateway", "orders", "Authorized by APIG gateway gw-demo-hz01"),
+        ("authorization", "orders", "orders"),
+        ("authorization", None, ""),
+    ],
+)
+def test_the_description_of_the_inbound_rule_an_authorization_writes(emulator, apig, knob, description, written):
+    emulator.set_knobs(inbound_rule_description=knob)
+    request = apig_models.AddGatewaySecurityGroupRuleRequest(
+        security_group_id=SG1, port_ranges=["8080/8080"], description=description
+    )
+    apig.add_gateway_security_group_rule(GW, request)
+    assert [p.get("description", "") for p in inbound(emulator)] == [written]
+
+
+def test_an_identical_rule_made_before_is_linked_and_keeps_its_description(emulator, apig):
+    emulator.set_knobs(inbound_rule_description="authorization")
+    state = emulator.state()
+    (group,) = [g for g in state["security_groups"] if g["id"] == SG1]
+    group["permissions"].append(
+        {
+            "id": "sgr-made-by-hand",
+            "port_range": "8080/8080",
+            "source_group_id": "sg-gw-demo-hz01",
+            "description": "made by hand",
+        }
+    )
+    emulator.put_state(state)
+    add(apig)
+    assert [(p["id"], p["description"]) for p in inbound(emulator)] == [("sgr-made-by-hand", "made by hand")]
 
 
 # -- page_cap ---------------------------------------------------------------------------------

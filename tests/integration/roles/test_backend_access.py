@@ -306,6 +306,8 @@ def test_revoke_without_node_inspection_reads_only_what_it_needs(emulator):
         "DescribeClusterNodePools": 1,
         "DescribeSecurityGroups": 1,
         "ListGatewayAuthorizedSecurityGroupRules": 2,
+        # Before the cascading delete: are the inbound rules it removes the gateway's own?
+        "DescribeSecurityGroupAttribute": 1,
         "DeleteGatewaySecurityGroupRule": 1,
     }
 
@@ -402,8 +404,8 @@ def test_one_converge_repairs_the_drifted_authorization_and_the_audit_then_passe
     deletes = [c["params"] for c in emulator.calls() if c["action"] == "DeleteGatewaySecurityGroupRule"]
     assert [str(d["cascadingDelete"]).lower() for d in deletes] == ["false"]
     counts = call_counts(emulator)
-    # Verification: sg-pool-hz01 before planning, then both groups written.
-    assert counts["DescribeSecurityGroupAttribute"] == 3 and counts["DeleteGatewaySecurityGroupRule"] == 1
+    # Verification: sg-pool-hz01 before planning and once more to confirm the repair, then both groups written.
+    assert counts["DescribeSecurityGroupAttribute"] == 4 and counts["DeleteGatewaySecurityGroupRule"] == 1
 
     after = drift_audit(emulator, tmp_path, fail_on_drift=True)
     assert after.rc == 0, after

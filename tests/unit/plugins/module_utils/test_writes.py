@@ -59,12 +59,16 @@ def test_a_delete_whose_rule_another_staying_authorization_shares_does_not_casca
     # r2 is r1's duplicate (deleted, its rule shared with r1 that stays); r3 is purged alone.
     assert sorted(step.rule_id for step in plan.deletes) == ["r2", "r3"]
     shared = shared_rule_ids(current, plan)
-    assert shared == frozenset({"r2"})
-    cascades = {a["rule_id"]: a["cascading_delete"] for a in planned_actions(plan, True, shared) if "rule_id" in a}
-    assert cascades == {"r2": False, "r3": True}
+    assert list(shared) == ["r2"] and "(r1)" in shared["r2"]
+    actions = {a["rule_id"]: a for a in planned_actions(plan, True, shared) if "rule_id" in a}
+    assert {rule_id: a["cascading_delete"] for rule_id, a in actions.items()} == {"r2": False, "r3": True}
+    # The action says why it does not cascade; a delete that cascades carries no reason.
+    assert actions["r2"]["cascade_skipped"] == shared["r2"] and "cascade_skipped" not in actions["r3"]
+    # Without cascading_delete there is nothing to skip.
+    assert all("cascade_skipped" not in a for a in planned_actions(plan, False, shared))
     # Both holders deleted: nothing stays that needs the rule, so both cascade.
     both = plan_authorizations(current, [DesiredGroup("sg-1", (PortRange(80, 80),))], state="absent")
-    assert shared_rule_ids(current, both) == frozenset()
+    assert shared_rule_ids(current, both) == {}
 
 
 def test_rule_quota_errors_come_from_the_code_table() -> None:
