@@ -103,7 +103,9 @@ options:
       name:
         description:
           - A free label, returned in RV(sources[].name) and used in messages.
-        type: str
+          - A non-blank string on one line. A number, a list or a dictionary fails the task before any API call
+            (quote a numeric name in YAML).
+        type: raw
       cluster_id:
         description:
           - As the top-level O(cluster_id).
@@ -486,7 +488,7 @@ ARGUMENT_SPEC = dict(
     sources=dict(
         type="list",
         elements="dict",
-        options=dict(SOURCE_OPTIONS, name=dict(type="str"), allow_empty=dict(type="bool", default=False)),
+        options=dict(SOURCE_OPTIONS, name=dict(type="raw"), allow_empty=dict(type="bool", default=False)),
     ),
     fail_on_empty=dict(type="bool", default=False),
     vpc_id=dict(type="str"),
