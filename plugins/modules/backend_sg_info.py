@@ -214,6 +214,8 @@ extends_documentation_fragment:
   - alibabacloud.apig.common
   - alibabacloud.apig.timeouts
   - alibabacloud.apig.findings
+  - alibabacloud.apig.group_defaults
+  - alibabacloud.apig.group_defaults.verify
   - alibabacloud.apig.attributes
   - alibabacloud.apig.attributes.info_module
 """
@@ -478,6 +480,8 @@ sources:
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import run_backend_sg_info
 from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import FINDINGS_ARGUMENT_SPEC
+from ansible_collections.alibabacloud.apig.plugins.module_utils._group_defaults import CONVERGE_ONLY_OPTIONS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._group_defaults import VERIFY_OPTION
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_KEYS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_OPTIONS
@@ -497,6 +501,8 @@ ARGUMENT_SPEC = dict(
     inspect_nodes=dict(type="bool", default=True),
     return_instances=dict(type="bool", default=True),
     **FINDINGS_ARGUMENT_SPEC,
+    **CONVERGE_ONLY_OPTIONS,
+    **VERIFY_OPTION,
 )
 
 

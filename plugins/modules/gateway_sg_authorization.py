@@ -181,8 +181,12 @@ options:
       - After writing, how many seconds to wait at most until the gateway's list shows every write (every add listed,
         every removed authorization gone). The list is read again with backoff (0.5 s doubling to 8 s).
       - A list that keeps up costs no read beyond the one after the writes. Success is reported only once the list
-        shows the writes. If the time runs out, the task fails and names the writes not visible yet. A re-run
-        settles them without adding anything twice.
+        shows the writes. If the time runs out, the task fails and names the writes not visible yet.
+      - Run again once the list shows them. A re-run reads the list and adds only what it lacks, so a re-run made
+        while the list still lags adds those ranges once more. An API that refuses or ignores a duplicate add keeps
+        one authorization. The public documentation does not say which it does; if it accepts a duplicate, the list
+        shows the range twice (a C(DUPLICATE_AUTHORIZATION) finding), and the next run with O(state=present)
+        deletes the extra record without cascade, so the inbound rule stays.
       - V(0) does not wait. The list after the writes is read once, and what it does not show yet is only a warning.
     type: int
     default: 60
