@@ -26,6 +26,7 @@ DEFAULTS = {
     "service_address_form": "ip:port",
     "eni_filters_match_primary": False,
     "write_lock_concurrency": None,
+    "description_max_length": 512,
 }
 
 
