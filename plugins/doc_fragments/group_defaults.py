@@ -32,8 +32,9 @@ options:
         revocation budget of M(alibabacloud.apig.gateway_sg_authorization)).
     type: raw
 notes:
-  - Options that only M(alibabacloud.apig.gateway_sg_authorization) takes (O(wait_timeout), O(cascading_delete),
-    O(max_concurrent_writes), C(max_revocations)) may be set for every module at once with
+  - >-
+    Options that only M(alibabacloud.apig.gateway_sg_authorization) takes (O(wait_timeout), O(cascading_delete),
+    O(max_concurrent_writes), O(max_revocations)) may be set for every module at once with
     C(module_defaults: {group/alibabacloud.apig.all: {...}}); this module accepts and ignores them. Other options of
     one module only (such as C(fail_on_empty) or C(services)) belong under that module's own name in
     C(module_defaults), for example C(alibabacloud.apig.backend_sg_info: {fail_on_empty: true}).
