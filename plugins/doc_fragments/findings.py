@@ -14,8 +14,10 @@ options:
       - Finding codes that fail the task. The task does all its work first and returns its whole result, then fails
         when one of its RV(findings) has a listed code; the message lists those findings.
       - A code is matched exactly (V(SECURITY_GROUP_IN_OTHER_VPC)) or as a pattern where V(*) matches any text
-        (V(*_NOT_FOUND)); V(all) matches every finding. Codes are upper case; any other value fails before the
-        first API call, so that a misspelt code never silently fails nothing.
+        (V(*_NOT_FOUND)); V(all) matches every finding.
+      - Each value must be a finding code of the collection, or a pattern that matches one. Anything else (a
+        misspelt code such as V(NOT_A_CODE), lower case, a pattern that matches no code) fails before the first
+        API call, naming the value and listing the known codes, so that a typo never silently turns the guard off.
       - The default, an empty list, fails on no finding; each is still returned and shown as a warning.
       - A failure here comes after the work is done; for a module that writes, the writes of the run stand.
       - Each module lists its codes under RV(findings). Those of the inbound rules' verification are

@@ -22,9 +22,9 @@ from typing import Optional
 from typing import Sequence
 from typing import Tuple
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._descriptions import check_description
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_list
-from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_str
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import load_text
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import normalize_port_ranges
@@ -95,7 +95,7 @@ def parse_backend_entry(entry: Any, where: str, index: int, state: str = "presen
         port_ranges=_entry_port_ranges(
             entry.get("port_ranges"), f"{where}.port_ranges", state, optional=bool(source.gateway_services)
         ),
-        description=as_str(entry.get("description")),
+        description=check_description(f"{where}.description", entry.get("description")),
     )
 
 

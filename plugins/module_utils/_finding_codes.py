@@ -2,7 +2,11 @@
 # Copyright (c) alibabacloud.apig contributors
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 # PRIVATE: this module_utils is internal to alibabacloud.apig and has no API promise.
-"""Finding codes of discovery and verification (stable, for `when:` and fail_on_findings); how a finding is built."""
+"""Every finding code (stable, for `when:` conditions and fail_on_findings) and how a finding is built.
+
+Every upper-case string constant of this file is a finding code: fail_on_findings accepts exactly
+these (and patterns that match one of them), so a code added here is known to it at once.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,21 @@ NODEPOOL_NOT_FOUND = "NODEPOOL_NOT_FOUND"
 TAGS_MATCH_NO_INSTANCE = "TAGS_MATCH_NO_INSTANCE"
 NO_SECURITY_GROUPS_FOUND = "NO_SECURITY_GROUPS_FOUND"
 
+
+def finding(code: str, message: str, **ids: Any) -> Dict[str, Any]:
+    return {"code": code, "message": message, "ids": {k: v for k, v in ids.items() if v is not None}}
+
+
+# Codes of the service endpoints (_service_endpoints), the inbound-rule checks (_verification) and the
+# authorization list (_records).
+SERVICE_PORT_NOT_AUTHORIZED = "SERVICE_PORT_NOT_AUTHORIZED"
+SERVICE_ENDPOINT_NOT_FOUND = "SERVICE_ENDPOINT_NOT_FOUND"
+SERVICE_ADDRESS_NOT_IP = "SERVICE_ADDRESS_NOT_IP"
+SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED = "SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED"
+AUTHORIZATION_NOT_EFFECTIVE = "AUTHORIZATION_NOT_EFFECTIVE"
+INBOUND_RULE_REMOVED_BY_CASCADE = "INBOUND_RULE_REMOVED_BY_CASCADE"
+DUPLICATE_AUTHORIZATION = "DUPLICATE_AUTHORIZATION"
+
 # Verification of the inbound rules (gateway_sg_authorization).
 # Two reads of a group's inbound rules disagree on a rule that a repair would restore: nothing is repaired.
 INBOUND_RULE_READS_DISAGREE = "INBOUND_RULE_READS_DISAGREE"
@@ -29,7 +48,3 @@ INBOUND_RULE_READS_DISAGREE = "INBOUND_RULE_READS_DISAGREE"
 INBOUND_RULE_PREEXISTS = "INBOUND_RULE_PREEXISTS"
 # Another gateway of the VPC authorizes the same enterprise group and range: a revoke leaves the inbound rules.
 INBOUND_RULE_SHARED_BY_GATEWAY = "INBOUND_RULE_SHARED_BY_GATEWAY"
-
-
-def finding(code: str, message: str, **ids: Any) -> Dict[str, Any]:
-    return {"code": code, "message": message, "ids": {k: v for k, v in ids.items() if v is not None}}

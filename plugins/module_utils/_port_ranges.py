@@ -5,10 +5,11 @@
 """Parse, validate and normalise TCP port ranges (pure, standard library only).
 
 Accepted spellings of one range: an integer (``8080``), a digit string (``"8080"``, meaning
-8080/8080), ``"START/END"`` (the API's own form) or ``"START-END"``; surrounding whitespace is
-ignored. Ports lie in 1..65535 and START <= END. Refused: booleans, floats, None, empty
-strings, signs, extra separators, lists or dicts where one range is expected, and ``-1/-1``
-(ECS spells "all ports" that way; the gateway API wants ``1/65535``).
+8080/8080), ``"START/END"`` (the API's own form) or ``"START-END"``. Ports lie in 1..65535 and
+START <= END. Refused: booleans, floats, None, empty strings, signs, extra separators, leading
+or trailing whitespace (``' 80'``, ``'80/80\\n'``: a copied line or a YAML block scalar; the
+message shows it with ``repr``, as for ids), lists or dicts where one range is expected, and
+``-1/-1`` (ECS spells "all ports" that way; the gateway API wants ``1/65535``).
 
 Normalisation policy (the modules' DOCUMENTATION repeats it):
   * a list of ranges is sorted and exact duplicates are dropped;
@@ -93,10 +94,11 @@ def parse_port_range(value: Any, field: str = "port_ranges") -> PortRange:
         return PortRange(port, port)
     if not isinstance(value, str):
         raise _range_error(field, value, f"{_kind(value)} is not a port range; {EXPECTED}")
-    text = value.strip()
-    if _ALL_PORTS_RE.match(text):
+    if value != value.strip():
+        raise _range_error(field, value, "it has leading or trailing whitespace (a space or newline): remove it")
+    if _ALL_PORTS_RE.match(value):
         raise _range_error(field, value, "-1/-1 (all ports) is not accepted here; write 1/65535")
-    match = _RANGE_RE.match(text)
+    match = _RANGE_RE.match(value)
     if match is None:
         raise _range_error(field, value)
     start = _check_port(int(match.group(1)), field, value)

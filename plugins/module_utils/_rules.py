@@ -20,6 +20,7 @@ from typing import Sequence
 from typing import Set
 from typing import Tuple
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._descriptions import check_description
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DesiredGroup
@@ -127,11 +128,9 @@ def _desired_groups(entries: Sequence[Tuple[Optional[str], Dict[str, Any]]], sta
         ranges.setdefault(group_id, set()).update(parsed)
         if state == "absent" and not parsed:
             all_ranges.add(group_id)
-        description = entry.get("description")
-        if description is not None and not isinstance(description, str):
-            raise OptionError(field("description"), description, "must be a string")
+        description = check_description(field("description"), entry.get("description"))
         if descriptions.get(group_id) is None:
-            descriptions[group_id] = description or None
+            descriptions[group_id] = description
     groups = []
     for group_id in sorted(ranges):
         if group_id in all_ranges:

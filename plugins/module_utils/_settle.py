@@ -218,7 +218,10 @@ def settle_writes(
         message=f"after {wait_timeout:g} s the list does not show every write: " + "; ".join(notes),
     )
     hint = (
-        f"{settler.applied_note()}, not yet visible. Run again: a re-run reads the list and writes only what it "
-        "still lacks (nothing is added twice); raise wait_timeout if the API is often this slow."
+        f"{settler.applied_note()}, not yet visible. Run again once the list shows them: a re-run reads the list "
+        "and adds only what it lacks. A re-run before the list catches up adds those ranges once more: an API that "
+        "refuses or ignores a duplicate add keeps one authorization; one that accepts it lists the range twice "
+        "(DUPLICATE_AUTHORIZATION), and the next run with state=present deletes the extra record without cascade "
+        "(the inbound rule stays). Raise wait_timeout if the API is often this slow."
     )
     raise WriteFailed(err, f"wait until the list of {gateway_id} shows the writes", settler.actions, hint)

@@ -15,6 +15,7 @@ forms. The argument spec itself checks types only.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 from typing import Dict
 from typing import List
@@ -142,6 +143,19 @@ def _service_names(field: str, value: Any) -> Tuple[str, ...]:
     return tuple(sorted(set(names)))
 
 
+def _source_name(field: str, value: Any) -> Optional[str]:
+    """A source's (a backend entry's) name: a non-blank string of one line; a number or a list is refused."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise OptionError(field, value, "must be a string (quote it in YAML)")
+    if not value.strip():
+        raise OptionError(field, value, "must not be blank: omit it to get a name made of the source's ids")
+    if any(unicodedata.category(character) in ("Cc", "Zl", "Zp") for character in value):
+        raise OptionError(field, value, "contains a control character or a line break: a name is one line of text")
+    return value
+
+
 def _check_source_keys(raw: Dict[str, Any], where: str, prefix: str) -> None:
     # allow_empty (which a module's argument spec fills in) is not a source: the message shows what was.
     given = {key: value for key, value in raw.items() if value is not None and key != "allow_empty"}
@@ -163,7 +177,7 @@ def parse_source(raw: Dict[str, Any], index: int, field: str = "") -> Source:
         check_id(prefix + "cluster_id", cluster_id, "cluster")
     return Source(
         index=index,
-        name=as_str(raw.get("name")),
+        name=_source_name(prefix + "name", raw.get("name")),
         cluster_id=cluster_id,
         nodepool_ids=_id_list(prefix + "nodepool_ids", raw.get("nodepool_ids"), "nodepool"),
         nodepool_names=_name_list(prefix + "nodepool_names", raw.get("nodepool_names")),

@@ -106,7 +106,9 @@ options:
       name:
         description:
           - A free label, returned in RV(sources[].name) and used in messages.
-        type: str
+          - A non-blank string on one line. A number, a list or a dictionary fails the task before any API call
+            (quote a numeric name in YAML).
+        type: raw
       cluster_id:
         description:
           - As the top-level O(cluster_id).
@@ -215,6 +217,8 @@ extends_documentation_fragment:
   - alibabacloud.apig.common
   - alibabacloud.apig.timeouts
   - alibabacloud.apig.findings
+  - alibabacloud.apig.group_defaults
+  - alibabacloud.apig.group_defaults.verify
   - alibabacloud.apig.attributes
   - alibabacloud.apig.attributes.info_module
 """
@@ -479,6 +483,8 @@ sources:
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery import run_backend_sg_info
 from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import FINDINGS_ARGUMENT_SPEC
+from ansible_collections.alibabacloud.apig.plugins.module_utils._group_defaults import CONVERGE_ONLY_OPTIONS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._group_defaults import VERIFY_OPTION
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_KEYS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_OPTIONS
@@ -489,7 +495,7 @@ ARGUMENT_SPEC = dict(
     sources=dict(
         type="list",
         elements="dict",
-        options=dict(SOURCE_OPTIONS, name=dict(type="str"), allow_empty=dict(type="bool", default=False)),
+        options=dict(SOURCE_OPTIONS, name=dict(type="raw"), allow_empty=dict(type="bool", default=False)),
     ),
     fail_on_empty=dict(type="bool", default=False),
     vpc_id=dict(type="str"),
@@ -498,6 +504,8 @@ ARGUMENT_SPEC = dict(
     inspect_nodes=dict(type="bool", default=True),
     return_instances=dict(type="bool", default=True),
     **FINDINGS_ARGUMENT_SPEC,
+    **CONVERGE_ONLY_OPTIONS,
+    **VERIFY_OPTION,
 )
 
 

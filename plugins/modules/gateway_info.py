@@ -114,6 +114,7 @@ extends_documentation_fragment:
   - alibabacloud.apig.common
   - alibabacloud.apig.timeouts
   - alibabacloud.apig.findings
+  - alibabacloud.apig.group_defaults
   - alibabacloud.apig.attributes
   - alibabacloud.apig.attributes.info_module
 """
@@ -526,6 +527,7 @@ findings:
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import FINDINGS_ARGUMENT_SPEC
 from ansible_collections.alibabacloud.apig.plugins.module_utils._gateway_info import describe_gateways
+from ansible_collections.alibabacloud.apig.plugins.module_utils._group_defaults import CONVERGE_ONLY_OPTIONS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 
 ARGUMENT_SPEC = dict(
@@ -539,6 +541,7 @@ ARGUMENT_SPEC = dict(
     services=dict(type="bool", default=False),
     service_cluster_ids=dict(type="list", elements="str"),
     **FINDINGS_ARGUMENT_SPEC,
+    **CONVERGE_ONLY_OPTIONS,
 )
 
 

@@ -62,6 +62,8 @@ options:
       - The port ranges of O(security_group_id). See the description above for the accepted forms.
       - 'Quote every range (C(["8080", "80/9000"])): YAML 1.1 reads bare C(22:22) as 1342, C(0443) as 291 and C(010)
         as 8, and the module only sees the number.'
+      - A range with leading or trailing whitespace (C(' 80'), a copied line ending in a newline) fails the task
+        before any API call; the message shows the value with its whitespace.
       - Required with O(state=present).
       - With O(state=absent), the ranges to revoke. When omitted or empty, every authorized range of the group is
         revoked.
@@ -72,7 +74,11 @@ options:
       - The description given to new authorizations of O(security_group_id).
       - Not part of an authorization's identity. Changing it alone changes nothing, and it is ignored with
         O(state=absent).
-    type: str
+      - A string of at most 512 characters (the limit ECS documents for the inbound rule's description; the
+        gateway's API documents none), on one line. A number, a list or a dictionary, a longer text, or a control
+        character (tab, line feed, carriage return, NUL, ESC, DEL) fails the task before any API call. An empty
+        string means no description.
+    type: raw
   rules:
     description:
       - Several backend security groups and their port ranges, handled in one task. Mutually exclusive with
@@ -99,7 +105,8 @@ options:
       description:
         description:
           - The description given to the group's new authorizations. Not part of an authorization's identity.
-        type: str
+          - Checked as O(description) is.
+        type: raw
   state:
     description:
       - V(present) authorizes the listed ranges, adding what is missing.
@@ -194,8 +201,12 @@ options:
       - After writing, how many seconds to wait at most until the gateway's list shows every write (every add listed,
         every removed authorization gone). The list is read again with backoff (0.5 s doubling to 8 s).
       - A list that keeps up costs no read beyond the one after the writes. Success is reported only once the list
-        shows the writes. If the time runs out, the task fails and names the writes not visible yet. A re-run
-        settles them without adding anything twice.
+        shows the writes. If the time runs out, the task fails and names the writes not visible yet.
+      - Run again once the list shows them. A re-run reads the list and adds only what it lacks, so a re-run made
+        while the list still lags adds those ranges once more. An API that refuses or ignores a duplicate add keeps
+        one authorization. The public documentation does not say which it does; if it accepts a duplicate, the list
+        shows the range twice (a C(DUPLICATE_AUTHORIZATION) finding), and the next run with O(state=present)
+        deletes the extra record without cascade, so the inbound rule stays.
       - V(0) does not wait. The list after the writes is read once, and what it does not show yet is only a warning.
     type: int
     default: 60
@@ -538,14 +549,14 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._module import A
 RULE_OPTIONS = dict(
     security_group_id=dict(type="str", required=True),
     port_ranges=dict(type="list", elements="raw"),
-    description=dict(type="str"),
+    description=dict(type="raw"),
 )
 
 ARGUMENT_SPEC = dict(
     gateway_id=dict(type="str", required=True),
     security_group_id=dict(type="str"),
     port_ranges=dict(type="list", elements="raw"),
-    description=dict(type="str"),
+    description=dict(type="raw"),
     rules=dict(type="list", elements="dict", options=RULE_OPTIONS),
     state=dict(type="str", choices=["present", "absent"], default="present"),
     purge_port_ranges=dict(type="bool", default=False),

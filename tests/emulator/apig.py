@@ -47,6 +47,7 @@ gateway being deleted                                 409     Conflict.GatewayIs
 body not a JSON object                                400     InvalidParameter
 securityGroupId missing                               400     MissingParameter
 securityGroupId or description not a string           400     InvalidParameter
+description longer than knob description_max_length   400     InvalidParameter
 portRanges missing or empty                           400     MissingParameter
 a port range malformed, reversed, out of 1..65535,    400     InvalidParameter (names the value)
   or listed twice
@@ -231,6 +232,10 @@ def add_gateway_security_group_rule(world: World, call: Call) -> None:
     description = body.get("description") or ""
     if not isinstance(description, str):
         raise invalid_parameter("description", description, "expected a string")
+    if len(description) > world.knobs.description_max_length:
+        raise invalid_parameter(
+            "description", description[:20], f"at most {world.knobs.description_max_length} characters"
+        )
     port_ranges = _port_ranges(body.get("portRanges"))
 
     group = world.security_groups.get(group_id)

@@ -331,6 +331,7 @@ class Knobs:
     eni_filters_match_primary: bool = False
     write_lock_concurrency: Optional[int] = None
     inbound_rule_description: str = "gateway"
+    description_max_length: int = 512
 
     NAMES = (
         "list_lag_ms",
@@ -342,6 +343,7 @@ class Knobs:
         "eni_filters_match_primary",
         "write_lock_concurrency",
         "inbound_rule_description",
+        "description_max_length",
     )
 
     def update(self, raw: Any, where: str = "knobs") -> None:
@@ -358,6 +360,8 @@ class Knobs:
         for name in ("empty_source_security_group_id", "cascade_removes_shared_rules", "eni_filters_match_primary"):
             if name in values:
                 setattr(trial, name, r.bool(name))
+        if "description_max_length" in values:
+            trial.description_max_length = r.int("description_max_length", 512, minimum=1)
         if "service_address_form" in values:
             trial.service_address_form = r.choice("service_address_form", ADDRESS_FORMS, "ip:port")
         if "inbound_rule_description" in values:

@@ -27,6 +27,7 @@ DEFAULTS = {
     "eni_filters_match_primary": False,
     "write_lock_concurrency": None,
     "inbound_rule_description": "gateway",
+    "description_max_length": 512,
 }
 
 

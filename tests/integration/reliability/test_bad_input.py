@@ -324,6 +324,111 @@ GROUPS: Dict[str, List[Case]] = {
             sources=[{"cluster_id": CLUSTER, "allow_empty": "maybe"}],
         ),
     ],
+    # Text that reaches the API (descriptions), labels and finding codes: refused as typed, never stringified.
+    "input text": [
+        gsa("description a dict", ("description: {'a': 1} must be a string",), description={"a": 1}),
+        gsa("description a number", ("description: 2024 must be a string",), description=2024),
+        gsa(
+            "description of 1 MB",
+            ("description: 'xxxx", "has 1000000 characters; a description has at most 512"),
+            description="x" * 1_000_000,
+        ),
+        gsa("description of 513 characters", ("has 513 characters",), description="d" * 513),
+        gsa("description with NUL", ("description: 'a\\x00b'", "control character (U+0000"), description="a\x00b"),
+        gsa("description with ESC", ("'\\x1b[31mred'", "control character (U+001B"), description="\x1b[31mred"),
+        gsa("description with CR", ("description: 'ok\\r'", "control character (U+000D"), description="ok\r"),
+        gsa(
+            "description a list in rules",
+            ("rules[0].description: ['a'] must be a string",),
+            security_group_id=OMIT,
+            port_ranges=OMIT,
+            rules=[{"security_group_id": SG1, "port_ranges": [80], "description": ["a"]}],
+        ),
+        gsa(
+            "port range with a leading space",
+            ("port_ranges[0]: ' 80'", "leading or trailing whitespace"),
+            port_ranges=[" 80"],
+        ),
+        gsa(
+            "port range with a trailing space",
+            ("port_ranges[1]: '80/80 '", "leading or trailing whitespace"),
+            port_ranges=["8080", "80/80 "],
+        ),
+        gsa("port range with a newline", ("port_ranges[0]: '80\\n'", "whitespace"), port_ranges=["80\n"]),
+        gsa(
+            "fail_on_findings with an unknown code",
+            ("fail_on_findings[0]: 'NOT_A_CODE' is not a finding code", "Known codes: AUTHORIZATION_NOT_EFFECTIVE"),
+            fail_on_findings=["NOT_A_CODE"],
+        ),
+        bsi(
+            "fail_on_findings with a pattern matching no code",
+            ("fail_on_findings[1]: '*_NOT_FOUNDD' is not a finding code", "NODEPOOL_NOT_FOUND"),
+            cluster_id=CLUSTER,
+            fail_on_findings=["CLUSTER_NOT_FOUND", "*_NOT_FOUNDD"],
+        ),
+        gi(
+            "fail_on_findings with an unknown code (gateway_info)",
+            ("fail_on_findings[0]: 'DRIFT' is not a finding code", "Known codes:"),
+            fail_on_findings=["DRIFT"],
+        ),
+        bsi(
+            "source name a number",
+            ("sources[0].name: 7 must be a string",),
+            sources=[{"name": 7, "cluster_id": CLUSTER}],
+        ),
+        bsi(
+            "source name blank",
+            ("sources[0].name: ' ' must not be blank",),
+            sources=[{"name": " ", "cluster_id": CLUSTER}],
+        ),
+    ],
+    "role input text": [
+        role(
+            "entry name a number",
+            ("backend_access_backends[0].name: 7 must be a string",),
+            backend_access_backends=[dict(CLUSTER_ENTRY, name=7)],
+        ),
+        role(
+            "entry name a list",
+            ("backend_access_backends[0].name: ['web'] must be a string",),
+            backend_access_backends=[dict(CLUSTER_ENTRY, name=["web"])],
+        ),
+        role(
+            "entry name of two lines",
+            ("backend_access_backends[0].name: 'web\\nprod' contains a control character",),
+            backend_access_backends=[dict(CLUSTER_ENTRY, name="web\nprod")],
+        ),
+        role(
+            "entry description a dict",
+            ("backend_access_backends[0].description: {'a': 1} must be a string",),
+            backend_access_backends=[dict(CLUSTER_ENTRY, description={"a": 1})],
+        ),
+        role(
+            "entry description too long",
+            ("backend_access_backends[0].description: 'ddd", "has 513 characters"),
+            backend_access_backends=[dict(CLUSTER_ENTRY, description="d" * 513)],
+        ),
+        role(
+            "entry description with ESC",
+            ("backend_access_backends[0].description: '\\x1b]0;x'", "control character (U+001B at position 0)"),
+            backend_access_backends=[dict(CLUSTER_ENTRY, description="\x1b]0;x")],
+        ),
+        role(
+            "entry port range with a leading space",
+            ("backend_access_backends[0].port_ranges[0]: ' 8080'", "leading or trailing whitespace"),
+            backend_access_backends=[dict(CLUSTER_ENTRY, port_ranges=[" 8080"])],
+        ),
+        role(
+            "entry port ranges with a space after a comma",
+            ("backend_access_backends[0].port_ranges[1]: ' 8443'", "leading or trailing whitespace"),
+            backend_access_backends=[dict(CLUSTER_ENTRY, port_ranges="8080, 8443")],
+        ),
+        role(
+            "fail_on_findings with an unknown code",
+            ("fail_on_findings[0]: 'NOT_A_CODE' is not a finding code", "Known codes:"),
+            backend_access_fail_on_findings=["NOT_A_CODE"],
+        ),
+    ],
     "connection options": [
         gsa("missing region", ("region is required", "ALIBABA_CLOUD_REGION_ID"), region=OMIT),
         bsi("missing region (backend_sg_info)", ("region is required",), cluster_id=CLUSTER, region=OMIT),
@@ -493,15 +598,17 @@ def module_task(case: Case, keys: Dict[str, Dict[str, str]], region: str) -> Dic
     return {"name": case.name, case.target: args, "ignore_errors": True}
 
 
-def run_module_cases(emulator: Any, cases: List[Case], env: Dict[str, str], keys: Dict[str, Dict]) -> Dict[str, Dict]:
-    run = run_tasks([module_task(case, keys, emulator.region) for case in cases], env)
+def run_module_cases(
+    emulator: Any, cases: List[Case], env: Dict[str, str], keys: Dict[str, Dict], check: bool = False
+) -> Dict[str, Dict]:
+    run = run_tasks([module_task(case, keys, emulator.region) for case in cases], env, check=check)
     assert run.rc == 0, run  # every failure was ignored
     assert_no_crash(run.output)
     return {case.name: run.task(case.name) for case in cases}
 
 
 def run_role_cases(
-    emulator: Any, cases: List[Case], env: Dict[str, str], keys: Dict[str, Dict], tmp_path: Path
+    emulator: Any, cases: List[Case], env: Dict[str, str], keys: Dict[str, Dict], tmp_path: Path, check: bool = False
 ) -> Dict[str, Dict]:
     """One inventory host per case, each with the role's variables and its own key in `environment`."""
     hosts = {}
@@ -524,7 +631,7 @@ def run_role_cases(
         "environment": "{{ case_env }}",
         "roles": [{"role": "alibabacloud.apig.backend_access"}],
     }
-    run = run_playbook([play], env, inventory=str(inventory), args=["--forks", "4"])
+    run = run_playbook([play], env, check=check, inventory=str(inventory), args=["--forks", "4"])
     assert_no_crash(run.output)
     results = {}
     for index, case in enumerate(cases):
@@ -564,17 +671,23 @@ def check_case(case: Case, result: Dict[str, Any], calls: List[Dict[str, Any]]) 
     return [f"{case.name}: {problem} (message: {message!r})" for problem in problems]
 
 
-@pytest.mark.parametrize("group", list(GROUPS))
-def test_bad_input_fails_cleanly_naming_the_field_and_value(emulator, tmp_path, group):
+# The input-text checks again in check mode: check mode refuses what the real run would refuse, before any call.
+CHECK_MODE_GROUPS = ("input text", "role input text")
+
+
+@pytest.mark.parametrize(
+    "group, check", [(group, False) for group in GROUPS] + [(group, True) for group in CHECK_MODE_GROUPS]
+)
+def test_bad_input_fails_cleanly_naming_the_field_and_value(emulator, tmp_path, group, check):
     cases = GROUPS[group]
     keys = add_keys(emulator, [f"case{i}" for i in range(len(cases))])
     keys = {case.name: keys[f"case{i}"] for i, case in enumerate(cases)}
     # No region and no credentials from the environment: each case passes its own.
     env = env_without(emulator.env(), "ALIBABA_CLOUD_REGION_ID", *CREDENTIAL_VARIABLES)
-    if group == ROLE:
-        results = run_role_cases(emulator, cases, env, keys, tmp_path)
+    if all(case.target == ROLE for case in cases):
+        results = run_role_cases(emulator, cases, env, keys, tmp_path, check)
     else:
-        results = run_module_cases(emulator, cases, env, keys)
+        results = run_module_cases(emulator, cases, env, keys, check)
 
     calls = emulator.calls()
     problems = []

@@ -149,7 +149,7 @@ def test_port_ranges_take_the_forms_a_module_option_of_type_list_takes(port_rang
 
 def test_an_entry_may_name_several_sources_and_is_typed():
     [entry] = parse_backend_entries(
-        [{"cluster_id": "c1", "security_group_ids": ["sg-2", "sg-1"], "port_ranges": "443", "description": 5}], FIELD
+        [{"cluster_id": "c1", "security_group_ids": ["sg-2", "sg-1"], "port_ranges": "443", "description": "5"}], FIELD
     )
     assert entry.name == "cluster_id=c1 security_group_ids=sg-1,sg-2"
     assert (entry.source.cluster_id, entry.source.security_group_ids) == ("c1", ("sg-1", "sg-2"))

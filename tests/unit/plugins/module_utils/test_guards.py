@@ -8,11 +8,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from ansible_collections.alibabacloud.apig.plugins.module_utils import _records
+from ansible_collections.alibabacloud.apig.plugins.module_utils import _service_endpoints
+from ansible_collections.alibabacloud.apig.plugins.module_utils import _verification
 from ansible_collections.alibabacloud.apig.plugins.module_utils._backends import normalize_backend_entries
 from ansible_collections.alibabacloud.apig.plugins.module_utils._discovery_guard import source_misses
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import finding
 from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import findings_failure_message
+from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import known_finding_codes
 from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import matching_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._findings import parse_fail_on_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import undeclared_ranges
@@ -134,3 +138,29 @@ def test_allow_empty_is_refused_with_purge_and_must_be_a_boolean():
     assert normalize_backend_entries([dict(entry, allow_empty=False)], FIELD, purge=True)
     with pytest.raises(OptionError, match=r"^backend_access_backends\[0\]\.allow_empty: 'maybe' must be a boolean"):
         normalize_backend_entries([dict(entry, allow_empty="maybe")], FIELD)
+
+
+@pytest.mark.parametrize("code", ["NOT_A_CODE", "NODEPOOL_NOT_FOUNDD", "*_NOT_FOUNDX", "SERVICE_*_X"])
+def test_fail_on_findings_refuses_a_code_or_pattern_that_no_finding_has_and_lists_the_known_codes(code):
+    with pytest.raises(OptionError) as raised:
+        parse_fail_on_findings(["AUTHORIZATION_NOT_EFFECTIVE", code])
+    message = str(raised.value)
+    assert message.startswith(f"fail_on_findings[1]: {code!r} is not a finding code")
+    assert "Known codes: " + ", ".join(known_finding_codes()) in message
+
+
+def test_every_code_a_finding_can_carry_is_known_to_fail_on_findings():
+    # The codes the service endpoints, the inbound-rule checks and the authorization list emit are
+    # constants of their own files; each must be one of _finding_codes' (which fail_on_findings accepts).
+    emitted = {
+        _service_endpoints.SERVICE_PORT_NOT_AUTHORIZED,
+        _service_endpoints.SERVICE_ENDPOINT_NOT_FOUND,
+        _service_endpoints.SERVICE_ADDRESS_NOT_IP,
+        _service_endpoints.SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED,
+        _verification.AUTHORIZATION_NOT_EFFECTIVE,
+        _verification.INBOUND_RULE_REMOVED,
+        _records.DUPLICATE_AUTHORIZATION,
+    }
+    assert emitted <= set(known_finding_codes())
+    for code in known_finding_codes():
+        assert parse_fail_on_findings([code]) == (code,)

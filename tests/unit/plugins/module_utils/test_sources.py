@@ -89,13 +89,32 @@ CONVERTED = [
     ({"security_group_ids": "sg-1"}, "security_group_ids", ("sg-1",)),
     ({"instance_tags": "app=web, env=prod"}, "instance_tags", (("app", "web"), ("env", "prod"))),
     ({"cluster_id": CLUSTER, "nodepool_names": [5]}, "nodepool_names", ("5",)),
-    ({"name": 7, "instance_ids": ["i-1"]}, "name", "7"),
+    ({"name": "web 1", "instance_ids": ["i-1"]}, "name", "web 1"),
 ]
 
 
 @pytest.mark.parametrize("raw, key, expected", CONVERTED)
 def test_values_are_read_as_the_argument_spec_reads_them(raw: Dict[str, Any], key: str, expected: Any) -> None:
     assert getattr(parse_source(raw, 0), key) == expected
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        (7, "backends[2].name: 7 must be a string"),
+        (True, "backends[2].name: True must be a string"),
+        (["web"], "backends[2].name: ['web'] must be a string"),
+        ({"a": 1}, "backends[2].name: {'a': 1} must be a string"),
+        ("", "backends[2].name: '' must not be blank"),
+        ("  ", "backends[2].name: '  ' must not be blank"),
+        ("web\n", "backends[2].name: 'web\\n' contains a control character"),
+        ("w\x1beb", "backends[2].name: 'w\\x1beb' contains a control character"),
+    ],
+)
+def test_a_source_name_is_a_string_of_one_line(name: Any, message: str) -> None:
+    with pytest.raises(OptionError) as raised:
+        parse_source({"name": name, "instance_ids": ["i-1"]}, 2, "backends[2]")
+    assert str(raised.value).startswith(message)
 
 
 def test_to_options_reads_back_into_the_same_source() -> None:
