@@ -11,8 +11,8 @@
   tag names a registry; bindep.txt's Python headers are those of the EE's Python.
 - One survey spec per project playbook, in the API's form, asking only for variables the playbooks read.
 - The inventory source example is a file of the collection's inventory plugin.
-- The story on publication is one: Git URL in the project's requirements (the repository of galaxy.yml), and no
-  document installs the collection by its Galaxy name.
+- The story on publication is one: the collection is installed from the user's own checkout (its tarball, in the
+  EE), no document installs it by its Galaxy name, and no address is invented for it (galaxy.yml names none).
 """
 
 from __future__ import annotations
@@ -153,18 +153,29 @@ def test_secret_inputs_are_the_no_log_options(credential_type, spec):
     assert secret == no_log == {"access_key_secret", "security_token"}
 
 
-def test_project_requirements_name_the_collections_git_repository():
-    requirements = load(AWX / "project" / "collections" / "requirements.yml")
-    repository = load(REPO / "galaxy.yml")["repository"]
-    assert [(c["name"], c["type"]) for c in requirements["collections"]] == [(repository + ".git", "git")]
+def test_project_installs_no_collection_from_an_address_nobody_can_verify():
+    """The EE built from the user's tarball carries the collection: the project names no Git or Galaxy source."""
+    assert not (AWX / "project" / "collections" / "requirements.yml").exists()
 
 
 def test_no_document_installs_the_collection_by_its_galaxy_name():
-    """Not published yet: documents install it from Git (docs/awx/README.md says so)."""
+    """Not published yet: documents install it from the user's checkout (its tarball or its Git history)."""
     for path in (REPO / "README.md", AWX / "README.md"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"collection install alibabacloud\.apig\b", text), path
         assert "not on Galaxy or Automation Hub yet" in text, path
+
+
+def test_no_document_or_metadata_names_an_unverified_web_address_for_the_collection():
+    """galaxy.yml names no repository, documentation or issues address while none exists; no doc invents one."""
+    galaxy = load(REPO / "galaxy.yml")
+    assert not {"repository", "documentation", "issues", "homepage"} & set(galaxy), "no public address exists yet"
+    documents = [REPO / "README.md", REPO / "roles" / "backend_access" / "README.md", *sorted(AWX.rglob("*"))]
+    documents += sorted((REPO / "docs").glob("*.md"))
+    for path in documents:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"github\.com/alibabacloud|ansible-collection-apig", text), path
 
 
 def test_execution_environment_tag_names_a_registry_and_bindep_the_ees_python():
