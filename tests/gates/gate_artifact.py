@@ -11,8 +11,8 @@
    of the tarball into a collections path of its own.
 3. From that install, on a read-only bind mount of it (`unshare -rm`, as in an execution environment's image) for
    every command below, so that Python cannot leave __pycache__ in it either (ansible-galaxy collection verify
-   counts those as modified content: ansible/ansible#81628): `ansible-doc` of every module, inventory and filter plugin the install lists (and the listing
-   must hold every plugin file shipped) and of the role, with no warning.
+   counts those as modified content: ansible/ansible#81628): `ansible-doc` of every module, inventory and filter
+   plugin the install lists (and the listing must hold every plugin file shipped) and of the role, with no warning.
 4. The demo's steps against the emulator (demo world), with the demo's backends file as the user's own: authorize
    with --diff, the same run again with no write call, the audit, a service's port moved, the audit, authorize from
    the gateway's services with purge, the audit. The audit's reports land in the current directory; an
