@@ -8,8 +8,8 @@
    The tarball must hold exactly the files git would commit, less galaxy.yml's build_ignore: anything
    else is local clutter (caches, venvs) that build_ignore must name.
    galaxy.yml names no `repository` while none is public, and galaxy-importer requires one (Galaxy does, to
-   publish): the gate then builds the tarball it imports from a copy whose galaxy.yml names PLACEHOLDER_REPOSITORY,
-   which changes nothing else in the tarball.
+   publish): the gate then builds the tarball it imports from a copy whose galaxy.yml names a reserved placeholder
+   (_common.PLACEHOLDER_REPOSITORY), which changes nothing else in the tarball.
 2. galaxy-importer on that tarball, configured through GALAXY_IMPORTER_CONFIG as Galaxy imports:
    MANIFEST/FILES checksums, galaxy.yml schema (v1 or greater, a required tag), ansible-doc of every
    plugin and role, ansible-lint (production profile, offline), changelog present, no sanity ignore
@@ -27,8 +27,6 @@ from pathlib import Path
 
 import _common
 
-# A reserved name (RFC 2606): it can never be mistaken for the collection's real repository.
-PLACEHOLDER_REPOSITORY = "https://repository.invalid/alibabacloud/apig"
 IMPORTER_CONFIG = """\
 [galaxy-importer]
 log_level_main = INFO
@@ -49,16 +47,8 @@ ansible_local_tmp = {tmp}/ansible
 
 def build_source() -> Path:
     """The repository root, or, when galaxy.yml names no repository, a copy whose galaxy.yml names the placeholder."""
-    import yaml
-
-    galaxy = yaml.safe_load((_common.REPO / "galaxy.yml").read_text(encoding="utf-8"))
-    if galaxy.get("repository"):
-        return _common.REPO
     copy = _common.collection_copy("importer")
-    galaxy["repository"] = PLACEHOLDER_REPOSITORY
-    (copy / "galaxy.yml").write_text(yaml.safe_dump(galaxy, sort_keys=False), encoding="utf-8")
-    print(f"importer: galaxy.yml names no repository; the imported tarball names {PLACEHOLDER_REPOSITORY}")
-    return copy
+    return copy if _common.name_placeholder_repository(copy) else _common.REPO
 
 
 def tarball_members(tarball: Path) -> set:
