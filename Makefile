@@ -8,11 +8,12 @@ export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 # The credential chain's ECS metadata probe would wait on an address that does not exist here.
 export ALIBABA_CLOUD_ECS_METADATA_DISABLED := true
 
-.PHONY: help venv collection demo test lint unit integration clean
+.PHONY: help venv collection demo test lint unit integration dist clean
 
 help:
 	@echo "make demo   run the collection's playbooks against the local emulator"
 	@echo "make test   run every test of the collection"
+	@echo "make dist   build the collection tarball into .build/dist/"
 
 $(BIN)/.installed: requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,10 @@ test: collection
 
 demo: collection
 	$(BIN)/python demo/run.py
+
+# The tarball users install (ansible-galaxy collection install .build/dist/alibabacloud-apig-<version>.tar.gz).
+dist: venv
+	$(BIN)/ansible-galaxy collection build --force --output-path .build/dist .
 
 clean:
 	rm -rf $(VENV) .venv-tools .build

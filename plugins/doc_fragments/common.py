@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The options that plugins/module_utils/_connection.py adds to every module.
+    # The connection and retry options every module of the collection takes (its common argument spec).
     DOCUMENTATION = r"""
 options:
   access_key_id:
@@ -73,19 +73,18 @@ options:
       - How many times one API call is attempted in all, when it fails with throttling, a server error (HTTP 5xx),
         a dropped connection or a timeout. Client errors (such as a wrong parameter or a refused permission) are
         never retried. V(1) disables retries.
-      - Retries wait with exponential backoff and full jitter, honouring the server's retry-after hint.
-      - Requests are also paced by an adaptive rate limiter, one per API product and region, shared by reads and
-        writes (after the C(adaptive) retry mode of botocore). It sends without limit until the first throttling
-        answer or lock conflict (C(Conflict.LockFailed), C(OperationConflict)). Then it limits the rate to 0.7 times
-        the rate it was sending at, at most once a second, and holds every request of that product and region for
-        the server's retry-after hint (at most 20 seconds). It raises the rate again along a CUBIC curve while the
-        answers are clean, and never goes below 0.5 requests a second. Nothing needs tuning.
+      - Retries wait with exponential backoff and random jitter, and honour the server's retry-after hint.
+      - Requests are also paced by an adaptive rate limiter (O(adaptive_rate_limit)), one per API product and
+        region. After a throttled answer or a lock conflict (C(Conflict.LockFailed), C(OperationConflict)) it slows
+        that product's calls down, waits for the server's retry-after hint (at most 20 seconds), and speeds the
+        calls up again while the answers are clean. Nothing needs tuning.
+      - Raise O(max_attempts) or O(retry_timeout) when your account is throttled hard and tasks fail with a
+        throttling code after every attempt.
       - C(max_concurrent_writes), where a module has it, stays the ceiling on concurrent writes; the limiter decides
         the rate under it. Lower it only to leave room for other tools writing to the same account at the same time.
-      - The limiter's state lasts one module run. Runs that share an account (other tasks, other hosts, other tools)
-        share its rate limits but not their limiters; each run's limiter learns only from its own throttling answers,
-        so together they settle under the account's limit, each at a share of it, after a few throttled and retried
-        calls.
+      - Runs that share an account (other tasks, other hosts, other tools) share its rate limits but not their
+        limiters. Each slows down on its own throttled answers, so together they settle under the account's limit
+        after a few throttled and retried calls.
     type: int
     default: 8
   adaptive_rate_limit:
@@ -94,7 +93,7 @@ options:
       - Leave it on. With V(false) nothing is paced on the client side and throttled calls are only retried (with
         backoff, within O(max_attempts) and O(retry_timeout)), so under a rate limit the run's speed depends on
         C(max_concurrent_writes) being tuned to that limit, which the limiter makes unnecessary.
-      - Turn it off only to compare with fixed concurrency (the collection's benchmark does), or if throttling of
+      - Turn it off only to pace the writes yourself with a fixed C(max_concurrent_writes), or if throttling of
         one action should not slow the product's other calls in the same run (the limiter is per product and
         region, not per action).
       - If not set, the environment variable E(ALIBABA_CLOUD_ADAPTIVE_RATE_LIMIT) is used.
@@ -104,7 +103,7 @@ notes:
   - The modules talk to the APIG (2024-03-27), ECS (2014-05-26) and CS (2015-12-15) OpenAPIs through the official
     Alibaba Cloud Python SDKs, which must be installed where the module runs (see the collection's requirements.txt).
 requirements:
-  - python >= 3.8
+  - python >= 3.10
   - alibabacloud-tea-openapi
   - alibabacloud-credentials
 """

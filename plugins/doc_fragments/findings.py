@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The option of plugins/module_utils/_findings.py, for the modules that return findings.
+    # The fail_on_findings option, for the modules that return findings.
     DOCUMENTATION = r"""
 options:
   fail_on_findings:

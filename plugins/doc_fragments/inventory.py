@@ -75,7 +75,7 @@ options:
     env:
       - name: ALIBABA_CLOUD_ADAPTIVE_RATE_LIMIT
 requirements:
-  - python >= 3.8
+  - python >= 3.10
   - alibabacloud-tea-openapi
   - alibabacloud-credentials
   - alibabacloud-apig20240327

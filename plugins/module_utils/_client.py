@@ -46,7 +46,12 @@ class MissingLibraryError(ImportError):
     """A Python package the module needs is not installed where the module runs."""
 
     def __init__(self, library: str, cause: BaseException) -> None:
-        self.library = library
+        # What missing_required_lib(err.library) shows, with the Python in use: the package, and that every SDK the
+        # collection needs is listed in its requirements.txt.
+        self.library = (
+            f"{library}; install the Alibaba Cloud SDKs of the collection's requirements.txt into this Python:"
+            " python -m pip install -r requirements.txt"
+        )
         super().__init__(f"{library}: {cause}")
 
 
@@ -102,11 +107,23 @@ class Session:
             if self._log:
                 self._log(f"{operation}: attempt {attempt} failed ({error.code}), retrying in {delay:.2f}s")
 
+        missing: List[MissingLibraryError] = []
+
+        def attempt() -> T:
+            # The SDK is imported when the first call builds its client: a missing package is not an API error.
+            try:
+                return fn()
+            except MissingLibraryError as err:
+                missing.append(err)
+                raise
+
         try:
             return call_with_retries(
-                operation, fn, self.retry_policy, on_retry=on_retry, retry_transport=retry_transport
+                operation, attempt, self.retry_policy, on_retry=on_retry, retry_transport=retry_transport
             )
         except ApiError as err:
+            if missing:
+                raise missing[0] from None
             err.doing = err.doing or doing
             raise
 

@@ -171,8 +171,6 @@ options:
       - The ceiling of the adaptive rate limiter (see O(max_attempts)), which slows the writes down when the API
         throttles them or answers that the gateway is locked by another operation (C(Conflict.LockFailed)), and
         speeds them up again when the answers are clean, so the default needs no tuning. It bounds the first burst.
-        The throttled benchmark (tests/benchmark/README.md) compares the limiter under this ceiling with fixed
-        settings.
       - Lower it only to leave room for other tools that write to the same account at the same time.
     type: int
     default: 8

@@ -7,6 +7,9 @@
 1. `ansible-galaxy collection build` from the repository root (as a maintainer would) into a temp dir.
    The tarball must hold exactly the files git would commit, less galaxy.yml's build_ignore: anything
    else is local clutter (caches, venvs) that build_ignore must name.
+   galaxy.yml names no `repository` while none is public, and galaxy-importer requires one (Galaxy does, to
+   publish): the gate then builds the tarball it imports from a copy whose galaxy.yml names a reserved placeholder
+   (_common.PLACEHOLDER_REPOSITORY), which changes nothing else in the tarball.
 2. galaxy-importer on that tarball, configured through GALAXY_IMPORTER_CONFIG as Galaxy imports:
    MANIFEST/FILES checksums, galaxy.yml schema (v1 or greater, a required tag), ansible-doc of every
    plugin and role, ansible-lint (production profile, offline), changelog present, no sanity ignore
@@ -42,6 +45,12 @@ ansible_local_tmp = {tmp}/ansible
 """
 
 
+def build_source() -> Path:
+    """The repository root, or, when galaxy.yml names no repository, a copy whose galaxy.yml names the placeholder."""
+    copy = _common.collection_copy("importer")
+    return copy if _common.name_placeholder_repository(copy) else _common.REPO
+
+
 def tarball_members(tarball: Path) -> set:
     with tarfile.open(tarball) as archive:
         return {m.name for m in archive.getmembers() if m.isfile()}
@@ -57,7 +66,7 @@ def main() -> int:
 
     build_dir = work / "build"
     rc = _common.call(
-        [_common.TOOLS_BIN / "ansible-galaxy", "collection", "build", "--output-path", build_dir, _common.REPO],
+        [_common.TOOLS_BIN / "ansible-galaxy", "collection", "build", "--output-path", build_dir, build_source()],
         cwd=_common.REPO,
         env=env,
     )

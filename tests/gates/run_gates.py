@@ -33,6 +33,7 @@ GATES = {
     "sanity": "ansible-test sanity (2.21, Python 3.12), no ignore files",
     "units": "ansible-test units (2.21, Python 3.12) on tests/unit",
     "importer": "galaxy-importer on the built tarball (ansible-doc, ansible-lint, checks)",
+    "artifact": "the tarball installed in a fresh venv (requirements.txt, ansible-core 2.21): docs, demo, audit",
     "diagram": "the demo audit report's Mermaid diagram rendered by mermaid-cli on Debian's Chromium",
     "lint": "ansible-lint --profile production (modules' EXAMPLES included)",
     "docs": "antsibull-docs lint-collection-docs --plugin-docs",

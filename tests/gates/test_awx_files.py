@@ -11,8 +11,8 @@
   tag names a registry; bindep.txt's Python headers are those of the EE's Python.
 - One survey spec per project playbook, in the API's form, asking only for variables the playbooks read.
 - The inventory source example is a file of the collection's inventory plugin.
-- The story on publication is one: Git URL in the project's requirements (the repository of galaxy.yml), and no
-  document installs the collection by its Galaxy name.
+- The story on publication is one: the collection is installed from the user's own checkout (its tarball, in the
+  EE), no document installs it by its Galaxy name, and no address is invented for it (galaxy.yml names none).
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ SURVEY_KEYS = {
     "choices",
 }
 THIN_PLAYBOOKS = ("authorize_backends", "revoke", "audit")
+# Every playbook of the example project imports the collection's playbook of its name.
+PROJECT_PLAYBOOKS = (*THIN_PLAYBOOKS, "site")
 
 
 def load(path: Path):
@@ -153,18 +155,29 @@ def test_secret_inputs_are_the_no_log_options(credential_type, spec):
     assert secret == no_log == {"access_key_secret", "security_token"}
 
 
-def test_project_requirements_name_the_collections_git_repository():
-    requirements = load(AWX / "project" / "collections" / "requirements.yml")
-    repository = load(REPO / "galaxy.yml")["repository"]
-    assert [(c["name"], c["type"]) for c in requirements["collections"]] == [(repository + ".git", "git")]
+def test_project_installs_no_collection_from_an_address_nobody_can_verify():
+    """The EE built from the user's tarball carries the collection: the project names no Git or Galaxy source."""
+    assert not (AWX / "project" / "collections" / "requirements.yml").exists()
 
 
 def test_no_document_installs_the_collection_by_its_galaxy_name():
-    """Not published yet: documents install it from Git (docs/awx/README.md says so)."""
+    """Not published yet: documents install it from the user's checkout (its tarball or its Git history)."""
     for path in (REPO / "README.md", AWX / "README.md"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"collection install alibabacloud\.apig\b", text), path
         assert "not on Galaxy or Automation Hub yet" in text, path
+
+
+def test_no_document_or_metadata_names_an_unverified_web_address_for_the_collection():
+    """galaxy.yml names no repository, documentation or issues address while none exists; no doc invents one."""
+    galaxy = load(REPO / "galaxy.yml")
+    assert not {"repository", "documentation", "issues", "homepage"} & set(galaxy), "no public address exists yet"
+    documents = [REPO / "README.md", REPO / "roles" / "backend_access" / "README.md", *sorted(AWX.rglob("*"))]
+    documents += sorted((REPO / "docs").glob("*.md"))
+    for path in documents:
+        if path.is_file():
+            text = path.read_text(encoding="utf-8")
+            assert not re.search(r"github\.com/alibabacloud|ansible-collection-apig", text), path
 
 
 def test_execution_environment_tag_names_a_registry_and_bindep_the_ees_python():
@@ -216,7 +229,7 @@ def test_inventory_source_is_a_file_of_the_gateways_plugin():
     assert not {"access_key_id", "access_key_secret", "security_token"} & set(config), "credentials come from AWX"
 
 
-@pytest.mark.parametrize("name", THIN_PLAYBOOKS)
+@pytest.mark.parametrize("name", PROJECT_PLAYBOOKS)
 def test_project_playbook_imports_the_collections_playbook(name):
     plays = load(AWX / "project" / f"{name}.yml")
     assert len(plays) == 1, "a thin playbook: one import"
@@ -224,7 +237,7 @@ def test_project_playbook_imports_the_collections_playbook(name):
     assert plays[0].get("name")
 
 
-@pytest.mark.parametrize("name", THIN_PLAYBOOKS)
+@pytest.mark.parametrize("name", PROJECT_PLAYBOOKS)
 def test_imported_playbook_exists_in_the_collection(name):
     if not (REPO / "playbooks").is_dir():
         pytest.skip("playbooks/ is not written yet")
@@ -248,6 +261,6 @@ def test_readme_names_every_file():
         "project/",
         "surveys/",
         "inventories/gateways.apig.yml",
-        *THIN_PLAYBOOKS,
+        *PROJECT_PLAYBOOKS,
     ):
         assert name in readme
