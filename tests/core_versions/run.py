@@ -28,13 +28,13 @@ HERE = Path(__file__).resolve().parent
 PYTHONS = {"2.17": "3.11", "2.21": "3.12"}
 SUITES = ["tests/integration/modules", "tests/integration/roles"]
 # What ansible-core does for the collection: it validates module arguments and the role's argument_specs, runs
-# check mode and diff, carries warnings and no_log into the result, calls the callback, applies
-# module_defaults groups, templates the role and the playbooks (2.19 changed the templating engine and the types
-# of variables), runs the inventory plugin with its cache and `compose`/`keyed_groups`. SELECTION runs each of
-# those on each version: every playbook and every path of the role (authorize, revoke, audit, each guard, the
-# summary after a failure), and the module tests of arguments, check mode, diff, warnings and processes. The other
-# tests of these suites assert the modules' API logic (plans, settling, paging, call counts), which is the
-# collection's Python and the SDK's, the same on every ansible-core; the main pytest run covers them once.
+# check mode and diff, carries warnings and no_log into the result, calls the callback, applies module_defaults
+# groups, templates the role and the playbooks (2.19 changed the templating engine and the types of variables).
+# SELECTION runs each of those on each version: every playbook and every path of the role (authorize, revoke,
+# audit, each guard, the summary after a failure), and the module tests of arguments, check mode, diff, warnings
+# and processes. The other tests of these suites assert the modules' API logic (plans, settling, paging, call
+# counts), which is the collection's Python and the SDK's, the same on every ansible-core; the main pytest run
+# covers them once.
 SELECTION = [
     # module processes, task environment, warnings raised in worker threads
     "tests/integration/modules/test_module_processes.py",
@@ -65,8 +65,6 @@ SELECTION = [
     # host variables: one gateway per inventory host, two regions in one play
     "tests/integration/roles/test_backend_access.py::test_role_per_inventory_host_fans_out_over_gateways",
     "tests/integration/roles/test_regions.py",
-    # the inventory plugin (options, cache, compose, keyed groups, filters) through ansible-inventory
-    "tests/integration/inventory/test_gateways_inventory.py",
 ]
 
 
