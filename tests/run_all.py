@@ -7,6 +7,10 @@ fuzz run of the parser and planner properties, the module, role and playbook sui
 (tests/core_versions/run.py), and the release gates (tests/gates/run_gates.py).
 Each pytest test, style check, the fuzz run and each gate count once. The exit status is non-zero
 when anything failed.
+
+The installs of the later steps (the ansible-core venvs, the gates' tools venv, ansible-test's venvs, chromium and
+mermaid-cli) start first, in the background, so that their downloads overlap the pytest run; each later step waits for
+its own install. An install that failed is tried again, and reported, by the step that needs it.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+# The oldest ansible-core that requires_ansible admits and the newest (tests/core_versions/run.py).
+CORE_VERSIONS = ("2.17", "2.21")
 
 
 def run(title: str, command: list, env: dict | None = None) -> int:
@@ -30,6 +36,40 @@ def run(title: str, command: list, env: dict | None = None) -> int:
     rc = subprocess.call(command, cwd=REPO, env=env)
     print(f"=== {title}: {'ok' if rc == 0 else 'FAILED'} in {time.monotonic() - started:.0f}s", flush=True)
     return rc
+
+
+class Install:
+    """A background install (`command`), its output kept in .build/logs/<name>.log."""
+
+    def __init__(self, name: str, command: list) -> None:
+        self.name = name
+        self.log = REPO / ".build" / "logs" / f"{name}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.started = time.monotonic()
+        with open(self.log, "w", encoding="utf-8") as out:
+            # At a lower priority: the downloads need little CPU, and the tests running beside them keep theirs.
+            self.proc = subprocess.Popen(
+                ["nice", "-n", "10", *command], cwd=REPO, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+
+    def wait(self) -> None:
+        """Wait for the install to end and say how it went (the step that needs it runs either way)."""
+        waited = time.monotonic()
+        rc = self.proc.wait()
+        took = f"took {time.monotonic() - self.started:.0f}s, waited {time.monotonic() - waited:.0f}s for it"
+        state = "ready" if rc == 0 else f"exited {rc}, see {self.log}; the step tries again"
+        print(f"=== install {self.name}: {state} ({took})", flush=True)
+
+
+def start_installs(gates: bool) -> dict:
+    """Start what the later steps install, in the background, before the pytest run."""
+    core = [sys.executable, str(REPO / "tests" / "core_versions" / "run.py")]
+    installs = {minor: Install(f"venv-core-{minor}", [*core, minor, "--venv-only"]) for minor in CORE_VERSIONS}
+    if gates:
+        gates_command = [sys.executable, str(REPO / "tests" / "gates" / "run_gates.py"), "--prepare"]
+        installs["gates"] = Install("gates-prepare", gates_command)
+    print(f"=== installs started in the background: {', '.join(i.name for i in installs.values())}", flush=True)
+    return installs
 
 
 def pytest_counts(junit: Path) -> tuple[int, int, int]:
@@ -68,6 +108,8 @@ def release_gates() -> tuple[int, int]:
 
 def main() -> int:
     passed = failed = skipped = 0
+    gates = os.environ.get("SKIP_GATES") != "1"
+    installs = start_installs(gates)
     for title, command in (
         ("ruff check", [str(BIN / "ruff"), "check", "."]),
         ("ruff format", [str(BIN / "ruff"), "format", "--check", "."]),
@@ -84,7 +126,7 @@ def main() -> int:
     # The parser and planner properties again, at a larger budget than the default run's 200 examples.
     fuzz_env = dict(os.environ, HYPOTHESIS_PROFILE="fuzz", HYPOTHESIS_FUZZ_EXAMPLES="1000")
     unit = "tests/unit/plugins/module_utils/"
-    fuzz = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    fuzz = [sys.executable, "-m", "pytest", "-q", "-n", workers, "-p", "no:cacheprovider"]
     fuzz += [unit + "test_port_ranges.py", unit + "test_planner.py"]
     if run("fuzz (1,000 examples per property)", fuzz, env=fuzz_env) == 0:
         passed += 1
@@ -92,11 +134,13 @@ def main() -> int:
         failed += 1
 
     # The module, role and playbook suites again on the oldest ansible-core that requires_ansible admits and the newest.
-    for minor in ("2.17", "2.21"):
+    for minor in CORE_VERSIONS:
+        installs[minor].wait()
         p, f, s = pytest_step(f"ansible-core {minor}", [sys.executable, "tests/core_versions/run.py", minor])
         passed, failed, skipped = passed + p, failed + f, skipped + s
 
-    if os.environ.get("SKIP_GATES") != "1":
+    if gates:
+        installs["gates"].wait()
         g_passed, g_failed = release_gates()
         passed, failed = passed + g_passed, failed + g_failed
 

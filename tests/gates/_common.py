@@ -56,6 +56,21 @@ def enter_tools_venv() -> None:
     os.execv(str(TOOLS_BIN / "python"), [str(TOOLS_BIN / "python"), *sys.argv])
 
 
+PREPARE_FLAG = "--prepare"
+
+
+def preparing() -> bool:
+    """True when the gate was started with --prepare: install its toolchain and run no check.
+
+    The flag is taken out of sys.argv, so that the rest of the arguments still go to the gate's tool.
+    run_gates.py --prepare uses it to install every toolchain while the pytest suites run.
+    """
+    if PREPARE_FLAG not in sys.argv[1:]:
+        return False
+    sys.argv[1:] = [arg for arg in sys.argv[1:] if arg != PREPARE_FLAG]
+    return True
+
+
 def tool_env(**extra: str) -> dict:
     """The environment for a tool of .venv-tools: its bin first on PATH, no user or repo Ansible config."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANSIBLE_", "VIRTUAL_ENV", "PYTHON"))}
@@ -221,6 +236,12 @@ class Gate:
     def __init__(self, name: str) -> None:
         self.name = name
         self.started = time.monotonic()
+
+    def prepared(self, ok: bool, detail: str) -> int:
+        """The line of a --prepare run: `<name>: PREPARED (12s) ...` or `<name>: NOT PREPARED (12s) ...`."""
+        elapsed = time.monotonic() - self.started
+        print(f"{self.name}: {'PREPARED' if ok else 'NOT PREPARED'} ({elapsed:.0f}s) {detail}", flush=True)
+        return 0 if ok else 1
 
     def verdict(self, ok: bool, detail: str) -> int:
         elapsed = time.monotonic() - self.started

@@ -21,6 +21,7 @@ The playbooks run with .venv's ansible-playbook (the SDKs), which `make venv` ke
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -73,6 +74,15 @@ def ensure_mermaid_cli() -> str:
         return f"npm installed mermaid-cli but {MMDC} is missing"
     stamp.write_text(digest)
     return ""
+
+
+def ensure_toolchain() -> list:
+    """What went wrong installing chromium and mermaid-cli; one install at a time (--prepare may run beside it)."""
+    lock = _common.REPO / ".build" / "gates" / "diagram-toolchain.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock, "w", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return [p for p in (ensure_chromium(), ensure_mermaid_cli()) if p]
 
 
 def render(source: str, name: str) -> tuple:
@@ -156,8 +166,11 @@ def hostile_diagram() -> str:
 
 def main() -> int:
     _common.enter_tools_venv()
+    prepare = _common.preparing()
     gate = _common.Gate("diagram")
-    problems = [p for p in (ensure_chromium(), ensure_mermaid_cli()) if p]
+    problems = ensure_toolchain()
+    if prepare:
+        return gate.prepared(not problems, "; ".join(problems) or f"{CHROMIUM} and {MMDC.relative_to(_common.REPO)}")
     if problems:
         return gate.verdict(False, "toolchain: " + "; ".join(problems))
     try:

@@ -83,11 +83,17 @@ def junit_results(junit_dir: Path) -> dict:
 
 def main() -> int:
     _common.enter_tools_venv()
+    prepare = _common.preparing()
     gate = _common.Gate("sanity")
     copy = _common.collection_copy("sanity", keep=("tests/output",))
     ansible_test, env = _common.ansible_test_env(copy)
     stand_in = lay_down_pip_stand_in(ansible_test)
     print(f"sanity: pip bootstrap stand-in at {stand_in}")
+    if prepare:
+        # Only the venvs of the sanity tests (kept in ~/.ansible/test/venv); no test runs.
+        command = [ansible_test, "sanity", "--python", _common.ANSIBLE_TEST_PYTHON, "--local", "--prime-venvs"]
+        rc = _common.call([*command, "--color", "no"], cwd=copy, env=env, log=_common.LOGS / "sanity-prepare.log")
+        return gate.prepared(rc == 0, f"ansible-test sanity --prime-venvs exited {rc}")
     junit_dir = copy / "tests" / "output" / "junit"
     shutil.rmtree(junit_dir, ignore_errors=True)
     command = [

@@ -21,6 +21,7 @@ import gate_sanity
 
 def main() -> int:
     _common.enter_tools_venv()
+    prepare = _common.preparing()
     gate = _common.Gate("units")
     copy = _common.collection_copy("units", keep=("tests/output",))
     ansible_test, env = _common.ansible_test_env(copy)
@@ -36,6 +37,10 @@ def main() -> int:
         "no",
         *sys.argv[1:],
     ]
+    if prepare:
+        # ansible-test's venv and the requirements installed into it (kept in the copy's tests/output); no test runs.
+        rc = _common.call([*command, "--collect-only"], cwd=copy, env=env, log=_common.LOGS / "units-prepare.log")
+        return gate.prepared(rc == 0, f"ansible-test units --collect-only exited {rc}")
     rc, output = _common.run(command, cwd=copy, env=env, log=_common.LOGS / "units.log", timeout=900)
     summary = re.findall(r"^=+ (.*(?:passed|failed|error|no tests ran).*) =+$", output, re.M)
     # ansible-test runs the module_utils (target) tests and the controller tests in two pytest sessions.

@@ -5,11 +5,17 @@
     python3 tests/gates/run_gates.py                       # every gate
     python3 tests/gates/run_gates.py sanity lint           # some gates
     python3 tests/gates/run_gates.py --jobs 1 --list       # options: parallel jobs, list the gates
+    python3 tests/gates/run_gates.py --prepare             # install the gates' toolchains, run no gate
 
 Creates or refreshes .venv-tools first (tools_venv.py), then runs each gate script (gate_<name>.py)
 with the tools venv's Python, two at a time by default (the machines have 2 cores; the longest gates
 start first). Prints each gate's verdict with its time, the tail of its output when it failed (the
 whole output is in the log named), and closes with `gates: N passed, N failed`. Exits 1 if any failed.
+
+--prepare runs `gate_<name>.py --prepare` of the gates that install something (INSTALLS): the tools venv,
+ansible-test's venvs, chromium and mermaid-cli, and checks nothing. tests/run_all.py starts it first thing,
+so that the downloads overlap the pytest suites; a toolchain it could not install is tried again by its gate,
+which fails then.
 """
 
 from __future__ import annotations
@@ -41,6 +47,8 @@ GATES = {
     "awx": "docs/awx: credential type against the modules' env names, project playbooks",
     "builder": "ansible-builder create + introspect of the execution environment",
 }
+# The gates whose script installs something with --prepare (the rest need only .venv-tools).
+INSTALLS = ("sanity", "units", "diagram")
 TAIL_LINES = 40
 print_lock = threading.Lock()
 
@@ -80,11 +88,32 @@ def run_gate(name: str, logs: Path) -> tuple:
     return name, ok, elapsed, verdict, log
 
 
+def prepare_gate(name: str, logs: Path) -> tuple:
+    """Run `gate_<name>.py --prepare`; return (name, ok, seconds, its PREPARED line)."""
+    started = time.monotonic()
+    log = logs / f"{name}-prepare.out"
+    env = dict(os.environ, APIG_GATES_IN_TOOLS="1", PYTHONUNBUFFERED="1")
+    with open(log, "w", encoding="utf-8") as out:
+        rc = subprocess.call(
+            [str(tools_venv.VENV / "bin" / "python"), str(HERE / f"gate_{name}.py"), "--prepare"],
+            cwd=tools_venv.REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    lines = [line for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if line.startswith(name)]
+    detail = lines[-1] if lines else f"{name}: NOT PREPARED (exit {rc}), see {log}"
+    say(detail if rc == 0 else f"{detail} (log: {log})")
+    return name, rc == 0, time.monotonic() - started, detail
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("gates", nargs="*", metavar="GATE", help=f"gates to run (default: all): {', '.join(GATES)}")
     parser.add_argument("--jobs", "-j", type=int, default=int(os.environ.get("GATES_JOBS", "2")))
     parser.add_argument("--list", action="store_true", help="list the gates and exit")
+    parser.add_argument("--prepare", action="store_true", help="install the gates' toolchains, run no gate")
     options = parser.parse_args()
     if options.list:
         for name, what in GATES.items():
@@ -107,6 +136,11 @@ def main() -> int:
 
     logs = Path(tools_venv.REPO / ".build" / "gates" / "logs")
     logs.mkdir(parents=True, exist_ok=True)
+    if options.prepare:
+        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+            prepared = list(pool.map(lambda name: prepare_gate(name, logs), [g for g in selected if g in INSTALLS]))
+        print(f"gates prepared in {time.monotonic() - started:.0f}s wall")
+        return 0 if all(ok for _name, ok, *_rest in prepared) else 1
     with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
         results = list(pool.map(lambda name: run_gate(name, logs), selected))
 
