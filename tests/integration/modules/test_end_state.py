@@ -73,7 +73,7 @@ def test_a_console_add_during_a_purge_fails_the_run_naming_the_pair(emulator):
         emulator.env(),
     )
     thread.join(5)
-    assert_no_crash(run)
+    assert_no_crash(run.output)
     result = run.task("purge")
     assert result["_status"] == "failed" and result["error_code"] == CONCURRENT_CHANGE, result
     assert f"{SG_EXTRA} 22/22 listed (" in result["msg"] and "but not declared" in result["msg"]
@@ -191,14 +191,9 @@ TRIALS = [
 ]
 
 
-@pytest.mark.parametrize("delays, seed", TRIALS)
-def test_three_runs_with_different_declarations_each_end_in_their_own_or_fail(make_emulator, delays, seed):
-    emulator = make_emulator("demo.yml", latency_ms=60)
-    if seed:
-        seed_authorizations(emulator, seed)
-    run = race(emulator, delays)
-    assert_no_crash(run)
-    outcomes = {}
+def outcomes(run: Any) -> Dict[str, str]:
+    """Each run's outcome, asserting the truth of it: ok only in its own declaration, else CONCURRENT_CHANGE."""
+    found = {}
     for host, rules in DECLARATIONS.items():
         result = run.task("converge", host=host)
         final = set(pairs(result.get("authorizations") or []))
@@ -207,10 +202,41 @@ def test_three_runs_with_different_declarations_each_end_in_their_own_or_fail(ma
             assert result.get("error_code") == CONCURRENT_CHANGE, (host, result)
             assert result["concurrent_changes"], (host, result)
             assert final != declared_pairs(rules), (host, result)
-            outcomes[host] = "failed"
+            found[host] = "failed"
         else:
             # Success is reported only for the declaration itself, read from the final list.
             assert final == declared_pairs(rules), (host, result)
-            outcomes[host] = "ok"
-    # Every run read the list last after its own writes: the reads of the three runs are in the log.
+            found[host] = "ok"
+    return found
+
+
+@pytest.mark.parametrize("delays, seed", TRIALS)
+def test_three_runs_with_different_declarations_each_end_in_their_own_or_fail(make_emulator, delays, seed):
+    emulator = make_emulator("demo.yml", latency_ms=60)
+    if seed:
+        seed_authorizations(emulator, seed)
+    run = race(emulator, delays)
+    assert_no_crash(run.output)
+    outcomes(run)
+    # Every run listed the gateway, and each that wrote listed it again.
     assert len([c for c in apig_calls(emulator) if c["action"] == LIST]) >= 3
+
+
+def test_three_runs_that_all_read_before_any_write_end_in_the_union_and_say_so(make_emulator):
+    # Writes held for 4 s: the three runs plan from the same empty list, so none plans a removal, and the gateway
+    # ends with the union of the three declarations, which is none of them. A run may still end ok, when its last
+    # read came before the others' adds landed; the others fail (before: all three rc 0, in the union).
+    emulator = make_emulator("demo.yml", latency_ms=60)
+    emulator.set_faults([{"action": ADD, "hang_seconds": 4}, {"action": DELETE, "hang_seconds": 4}])
+    run = race(emulator, {"run_a": 0, "run_b": 0, "run_c": 0})
+    assert_no_crash(run.output)
+    actions = [c["action"] for c in apig_calls(emulator)]  # in the order the calls were answered
+    assert actions[: actions.index(ADD)].count(LIST) == 3, actions  # every run listed before any add landed
+    assert DELETE not in actions
+    union = set().union(*(declared_pairs(rules) for rules in DECLARATIONS.values()))
+    assert set(world_authorizations(emulator)) == union
+    found = outcomes(run)
+    assert "failed" in found.values(), found
+    for host, outcome in found.items():
+        if outcome == "failed":
+            assert set(pairs(run.task("converge", host=host)["authorizations"])) <= union
