@@ -57,6 +57,7 @@ def test_a_purge_over_the_budget_fails_before_any_write_in_check_mode_too(emulat
         [
             task("preview", check=True, ignore_errors=True, **PURGE),
             task("apply", ignore_errors=True, **PURGE),
+            task("bad budget", ignore_errors=True, max_revocations=" 25%", **PURGE),
             task(
                 "zero",
                 ignore_errors=True,
@@ -79,6 +80,9 @@ def test_a_purge_over_the_budget_fails_before_any_write_in_check_mode_too(emulat
         assert result["revocations"] == REVOKED
         assert result["actions"] == [] and result["changed"] is False
         assert len(result["authorizations"]) == 8  # the list read, unchanged
+    bad = run.task("bad budget")
+    assert bad["_status"] == "failed"
+    assert bad["msg"].startswith("max_revocations: ' 25%' must be a count of authorizations"), bad["msg"]
     # max_revocations=0 with nothing to purge in the declared groups: nothing to refuse, nothing written.
     assert run.task("zero")["_status"] == "ok" and not run.task("zero")["changed"]
     assert not [c for c in apig_calls(emulator) if c["action"] in (ADD, DELETE)]
