@@ -10,13 +10,16 @@
    task declares, one ECS read per group; the authorizations whose rule is missing are given to
    the planner to repair, and the groups of the planned repairs are read a second time: only a
    repair that both reads agree on stays in the plan (confirm_repairs);
-3. plan: the planner's pure Plan, rendered as `actions` and the diff (the same in check mode);
+3. plan: the planner's pure Plan, rendered as `actions` and the diff (the same in check mode); a purge
+   that revokes more pairs than max_revocations allows fails here (_revocation_budget), in check mode too;
 4. pre-check: every group the plan adds to is one the API accepts (_precheck), in check mode too;
 5. write: only when the plan changes something and not in check mode (_writes.execute_plan);
 6. wait until visible: the list after writing (the API does not return a new rule's id), read again
    with backoff within wait_timeout until it shows every add and no deleted rule
    (_settle.settle_writes); in check mode, the predicted list instead (_records.predict_records);
-   the same list shows duplicates (one group and range twice), reported as findings;
+   the same list shows duplicates (one group and range twice), reported as findings; each list read
+   there (or the first list, when nothing is written) is compared with the whole declared scope, and a
+   difference this run did not write fails with CONCURRENT_CHANGE (_end_state);
 7. verify: read again only the groups written, and the listed groups not read yet (a no-op run
    reads each group once); without verify_backend_rules, only the groups where a cascading delete
    ran, to report an inbound rule that the delete removed but another authorization still needs.
@@ -37,19 +40,28 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import GatewayContext
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import added_over_existing_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import cascade_holds
+from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import OwnWrites
+from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import Scope
+from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import check_end_state
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._module import AlibabaCloudModule
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Plan
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import current_pairs
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_diff
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import revoked_pairs
 from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import parse_known_facts
 from ansible_collections.alibabacloud.apig.plugins.module_utils._precheck import precheck_targets
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import duplicate_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import predict_records
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import to_planner_authorizations
+from ansible_collections.alibabacloud.apig.plugins.module_utils._revocation_budget import RevocationBudget
+from ansible_collections.alibabacloud.apig.plugins.module_utils._revocation_budget import check_revocation_budget
+from ansible_collections.alibabacloud.apig.plugins.module_utils._revocation_budget import pair_entries
+from ansible_collections.alibabacloud.apig.plugins.module_utils._revocation_budget import parse_max_revocations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import AuthorizationRequest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._rules import parse_request
 from ansible_collections.alibabacloud.apig.plugins.module_utils._settle import DEFAULT_WAIT_TIMEOUT
@@ -83,6 +95,7 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
     """The module's result; a failure reports in module.partial_result what was written before it."""
     module.partial_result.update(changed=False, actions=[])
     request = parse_request(module.params)
+    budget = parse_max_revocations(module.params.get("max_revocations"))
     wait_timeout = wait_timeout_option(module.params)
     known = parse_known_facts(module.params, request.gateway_id)
     records = _apig.list_authorizations(module.session, request.gateway_id)
@@ -98,6 +111,7 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
     plan = plan_request(request, current, drifted)
     # Findings made before any write (each warned at once); a repair needs a second read that agrees.
     plan, early = confirm_repairs(module, request, current, records, plan, (ingress, drifted, fallback))
+    check_budget(module, request, budget, records, current, plan)
     field = "security_group_id" if module.params.get("rules") is None else "rules"
     precheck_targets(module.session, plan, request.gateway_id, known, field)
     kept, held = kept_inbound_rules(module, request, known, (current, records), plan, (ingress, fallback))
@@ -110,6 +124,7 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
         )
     if not plan.changed:
         result["authorizations"] = records
+        confirm_end_state(module, request, records, OwnWrites(), [])
     elif module.check_mode:
         result["authorizations"] = predict_records(records, plan)
     else:
@@ -124,6 +139,47 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
     if findings or verifying:
         result["findings"] = findings + result.pop("findings", [])
     return result
+
+
+def check_budget(
+    module: AlibabaCloudModule,
+    request: AuthorizationRequest,
+    budget: RevocationBudget,
+    records: List[Dict[str, Any]],
+    current: List[Authorization],
+    plan: Plan,
+) -> None:
+    """A purge revokes at most max_revocations of the listed pairs; more fails before any write, in check mode too.
+
+    Not with state=absent (it revokes exactly what it names) nor purge_all (which confirms revoking everything).
+    """
+    if not (request.purge_port_ranges or request.purge_security_groups) or module.params.get("purge_all"):
+        return
+    revoked = revoked_pairs(current, plan)
+    try:
+        check_revocation_budget(request.gateway_id, revoked, len(current_pairs(current)), budget)
+    except ApiError:
+        module.partial_result.update(revocations=pair_entries(revoked), authorizations=records)
+        raise
+
+
+def scope_of(request: AuthorizationRequest) -> Scope:
+    return Scope(request.groups, request.state, request.purge_port_ranges, request.purge_security_groups)
+
+
+def confirm_end_state(
+    module: AlibabaCloudModule,
+    request: AuthorizationRequest,
+    records: List[Dict[str, Any]],
+    own: OwnWrites,
+    actions: List[Dict[str, Any]],
+) -> None:
+    """The final list in the run's declaration, but for lag of its own writes; else fail with CONCURRENT_CHANGE."""
+    try:
+        check_end_state(request.gateway_id, records, scope_of(request), own, actions)
+    except WriteFailed as err:
+        module.partial_result.update(err.result_fields())
+        raise
 
 
 def source_fallback(module: AlibabaCloudModule, records: List[Dict[str, Any]], known: Any) -> Optional[str]:
@@ -240,9 +296,10 @@ def write_and_reread(
             wait_timeout,
             request.max_concurrent_writes,
             on_action_done=action_done,
+            scope=scope_of(request),
         )
     except WriteFailed as err:
-        partial.update(changed=bool(err.actions), actions=err.actions)
+        partial.update(changed=bool(err.actions), actions=err.actions, **err.result_fields())
         raise
     partial.update(changed=bool(actions), actions=actions)
     for warning in warnings:

@@ -142,6 +142,13 @@ API_NOT_FOUND_CODES = frozenset(
     )
 )
 
+# --- The collection's own refusals (no API call failed): the result's error_code, not a service code.
+# A purge that would revoke more pairs than max_revocations allows, refused before any write
+# (_revocation_budget); a run whose final list differs from its declaration in what it did not write
+# itself, another run's or a console change (_end_state).
+REVOCATION_BUDGET_EXCEEDED = "REVOCATION_BUDGET_EXCEEDED"
+CONCURRENT_CHANGE = "CONCURRENT_CHANGE"
+
 # --- Transport failures (no HTTP answer), by our codes (see _transport_code).
 # The request may have reached the server (a write may have been applied).
 AMBIGUOUS_TRANSPORT_CODES = frozenset(("ReadTimeout", "Timeout", "ConnectionReset", "TransportError"))

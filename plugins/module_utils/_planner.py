@@ -341,3 +341,38 @@ def plan_diff(current: Iterable[Authorization], plan: Plan, not_effective: Itera
 
     before = marked(current_pairs(current), not_effective)
     return {"before": before, "after": marked(pairs_after_plan(current, plan), still_marked)}
+
+
+def revoked_pairs(current: Iterable[Authorization], plan: Plan) -> Set[Pair]:
+    """The listed (group, range) pairs that the plan leaves unauthorized: the access it revokes.
+
+    A repair (deleted and added again), the deletion of a duplicate record, and a range re-added
+    after its multi-range rule was deleted keep their pair, so they are not revocations.
+    """
+    current = list(current)
+    return current_pairs(current) - pairs_after_plan(current, plan)
+
+
+def declaration_differences(
+    listed: Iterable[Pair],
+    desired: Iterable[DesiredGroup],
+    state: str = "present",
+    purge_port_ranges: bool = False,
+    purge_security_groups: bool = False,
+) -> Tuple[Set[Pair], Set[Pair]]:
+    """(missing, unwanted): the declared pairs that ``listed`` lacks, and the listed pairs the declaration excludes.
+
+    The declaration's scope is the planner's: without purge, only the declared pairs (present) or
+    the named ranges and whole groups (absent); purge_port_ranges adds the other ranges of the
+    declared groups, purge_security_groups every other group. Both empty: the list is in its
+    declaration (plan_authorizations would plan nothing but duplicate removals).
+    """
+    desired = list(desired)
+    holders: Dict[Pair, List[str]] = {(group, PortRange(*pr)): [] for group, pr in listed}
+    wanted = _merge_desired(desired, merge_overlaps=state == "present")
+    if state == "absent":
+        whole_groups = {group.security_group_id for group in desired if not group.port_ranges}
+        return set(), _revoked_pairs(wanted, whole_groups, holders)
+    desired_pairs = {(group_id, pr) for group_id, (ranges, _description) in wanted.items() for pr in ranges}
+    unwanted = _purged_pairs(wanted, desired_pairs, holders, purge_port_ranges, purge_security_groups)
+    return desired_pairs - set(holders), unwanted

@@ -22,6 +22,11 @@ from typing import Set
 from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
+from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import ConcurrentChange
+from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import OwnWrites
+from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import Scope
+from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import concurrent_changes
+from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import removed_since
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import ApiError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import AddRanges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
@@ -145,6 +150,11 @@ class Settler:
             notes.append(f"deleted but still listed: {', '.join(lingering)}")
         return notes
 
+    def own_writes(self, listed: Set[Pair]) -> OwnWrites:
+        """This run's writes that the list may still not show (lag), for the end-state comparison."""
+        waiting = (self.added | set(self.pending)) - removed_since(self.actions, listed)
+        return OwnWrites(frozenset(waiting), frozenset(self.deleted))
+
     def applied_note(self, other: bool = False) -> str:
         return f"{len(self.actions)}{' other' if other else ''} write(s) were applied (see actions)"
 
@@ -177,6 +187,7 @@ def settle_writes(
     on_action_done: Callable[[Dict[str, Any]], None],
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
+    scope: Optional[Scope] = None,
 ) -> Tuple[List[Dict[str, Any]], List[Dict[str, Any]], List[str]]:
     """List the authorizations until they show the writes; (the last list, the actions made, warnings).
 
@@ -185,6 +196,8 @@ def settle_writes(
     not listed, its missing ranges are added once more, and never a range the list already shows.
     The list is read again with backoff (FIRST_WAIT doubling to MAX_WAIT) until wait_timeout seconds
     have passed; then WriteFailed names what is not visible yet. wait_timeout 0 reads once and only warns.
+    With a scope, each list is also compared with the declaration (_end_state): a difference that is not
+    lag of this run's own writes raises ConcurrentChange at once, whether or not the writes are visible.
     """
     settler = Settler(session, gateway_id, applied, max_concurrent_writes, on_action_done)
     deadline = clock() + wait_timeout
@@ -195,6 +208,9 @@ def settle_writes(
         settler.settle_listed(listed)
         readded = settler.readd_missing(listed)
         notes = settler.not_visible(records)
+        changes = concurrent_changes(records, scope, settler.own_writes(listed)) if scope is not None else []
+        if changes:
+            raise ConcurrentChange(gateway_id, changes, settler.actions, records, notes)
         if not notes and not readded:
             return records, settler.actions, []
         if wait_timeout <= 0:

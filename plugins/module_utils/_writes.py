@@ -143,6 +143,10 @@ class WriteFailed(ApiError):
         self.attempts = err.attempts
         self.actions = actions
 
+    def result_fields(self) -> Dict[str, Any]:
+        """Fields of the failed run's result beyond `changed` and `actions` (none here)."""
+        return {}
+
 
 class Unsettled(NamedTuple):
     """An add whose outcome the list decides: refused as a conflict (it may exist), or ambiguous (it may be applied)."""

@@ -139,6 +139,27 @@ options:
         never be mistaken for "purge whatever is not listed".
     type: bool
     default: false
+  max_revocations:
+    description:
+      - The revocation budget of a purge. With O(purge_port_ranges) or O(purge_security_groups), a run that would
+        revoke more of the gateway's authorized (security group, port range) pairs than this fails before any
+        write, in check mode too. The message and RV(revocations) name the pairs. Nothing is written.
+      - A count (V(3); V(0) allows no revocation) or a percentage of the pairs the gateway lists (V("25%"),
+        rounded down). Raise it for a run that is meant to revoke more, for example to retire several backends
+        at once.
+      - When not set, 25% of the pairs the gateway lists, and at least 2. A routine change revokes a range in the
+        few groups of one backend - one moved port, one removed node pool - which stays within a quarter of a
+        gateway with several backends, and within 2 pairs on a gateway with one or two. A backend whose discovery
+        came back empty or short takes every pair of its groups, which is more than a quarter of the pairs of a
+        gateway with up to three backends of similar size, so the run fails instead of revoking their access. A
+        backend of one or two pairs lost whole stays within the 2 pairs, and there the check that each source found
+        what it names (M(alibabacloud.apig.backend_sg_info)) is what stops it.
+      - What counts is access that goes away. A repair (an authorization removed and added again), the removal of
+        a duplicate record of a pair that stays, and a range added back after its multi-range authorization was
+        removed keep their pair and do not count.
+      - Not applied with O(state=absent), which revokes exactly what it names, nor with O(purge_all=true), which
+        already confirms that every authorization goes.
+    type: raw
   cascading_delete:
     description:
       - When an authorization is revoked, also delete the inbound rules it created in the backend security group.
@@ -231,11 +252,24 @@ notes:
     fails and reports the actions already applied in RV(actions). Removals only run after every add succeeded. The one
     exception to "no new writes" keeps access from dropping. If a removal fails after a multi-range authorization was
     removed, the ranges of it that must stay are still added back. Running the task again converges.
-  - Two runs on the same gateway at the same time are safe. Duplicates are decided by the list, not by error codes.
-    An add refused as a conflict, or whose outcome is unknown (a timeout, a dropped connection), is settled by the
-    list read after the writes. What the list shows is done, and only what it lacks is added again, once. An add
-    that another run made is not reported as a change. A removal answered "rule not found" counts as done. Any
-    other 404 (such as an API-not-found) fails the task.
+  - A run reports the end state it reached, or fails. After its writes, and on a run with nothing to do, the list
+    it read last is compared with the whole declared scope. With O(purge_security_groups), that is the gateway's
+    complete set; with O(purge_port_ranges), every range of the declared groups; otherwise the declared ranges
+    present (or, with O(state=absent), absent). A difference that the run did not write itself, made by another
+    run or in the console since the run read the list, fails the task with C(CONCURRENT_CHANGE)
+    (RV(error_code)). The message and RV(concurrent_changes) name the pairs, RV(actions) says what the run wrote
+    itself, and RV(authorizations) is the final list. Writes of the run that the list does not show yet are
+    waited for (O(wait_timeout)) and are not a change.
+  - Two runs with different declarations on one gateway at the same time cannot both reach their declaration.
+    Each fails with C(CONCURRENT_CHANGE) when the other changed what it declares, and a re-run converges. So run
+    one converge per gateway at a time. In AWX, a job template with B(Concurrent Jobs) left off (the default). In a
+    playbook, one play per gateway, or the converge task with C(throttle) set to 1, or C(serial) over an inventory of
+    gateways in which no two hosts are the same gateway.
+  - Two runs with the same declaration at the same time both end in it without duplicates. Duplicates are decided
+    by the list, not by error codes. An add refused as a conflict, or whose outcome is unknown (a timeout, a
+    dropped connection), is settled by the list read after the writes. What the list shows is done, and only what
+    it lacks is added again, once. An add that another run made is not reported as a change. A removal answered
+    "rule not found" counts as done. Any other 404 (such as an API-not-found) fails the task.
   - If the list shows one group and range twice (an API that accepts duplicate adds), no third is added. The
     duplicate is reported in RV(findings), and the extra record is deleted without cascade, so the inbound rule
     it shares with the one that stays is kept.
@@ -362,7 +396,8 @@ authorizations:
     - In check mode, the predicted list. Entries that would be created have RV(authorizations[].rule_id=null). Their
       other fields that the API fills in are copied from the group's existing entries when it has any, and are null
       otherwise.
-  returned: success
+    - On a failure with C(CONCURRENT_CHANGE), the final list; with C(REVOCATION_BUDGET_EXCEEDED), the list read.
+  returned: success, and on those two failures
   type: list
   elements: dict
   contains:
@@ -513,9 +548,37 @@ actions:
       returned: when a removal does not cascade although O(cascading_delete=true)
       sample: another authorization of this gateway (gsgr-cq7l5s5lhtgi6qasrdc2) holds the same group and range and
         needs its inbound rule
+revocations:
+  description:
+    - The (security group, port range) pairs the purge would have revoked, when more than O(max_revocations) allows
+      (RV(error_code=REVOCATION_BUDGET_EXCEEDED)). Nothing was written.
+  returned: failure, when the revocation budget refused the run
+  type: list
+  elements: dict
+  sample:
+    - security_group_id: sg-bp1addvx0lt0kyv3rrpi
+      port_range: 8080/8080
+concurrent_changes:
+  description:
+    - The differences between the final list and the declaration that the run did not write
+      (RV(error_code=CONCURRENT_CHANGE)), sorted by security group and port range.
+    - C(declared) is V(present) for a declared pair the list lacks, and V(absent) for a listed pair the declaration
+      excludes. C(listed) holds the IDs of the authorizations that hold the pair, and is empty when it is missing.
+  returned: failure, when another writer changed the declared scope during the run
+  type: list
+  elements: dict
+  sample:
+    - security_group_id: sg-bp16jb1rst8x5t9s1wqk
+      port_range: 22/22
+      declared: absent
+      listed: [gsgr-cq7l5s5lhtgi6qasrdc2]
 error_code:
-  description: The API's error code.
-  returned: failure, when an API call failed
+  description:
+    - The API's error code.
+    - C(REVOCATION_BUDGET_EXCEEDED) when a purge would revoke more than O(max_revocations) allows (see
+      RV(revocations)), and C(CONCURRENT_CHANGE) when the final list differs from the declaration in what the run
+      did not write (see RV(concurrent_changes)). Neither is an API code.
+  returned: failure, when an API call failed or the run refused to go on
   type: str
   sample: InvalidParameter
 error_message:
@@ -562,6 +625,7 @@ ARGUMENT_SPEC = dict(
     purge_all=dict(type="bool", default=False),
     cascading_delete=dict(type="bool", default=True),
     max_concurrent_writes=dict(type="int", default=8),
+    max_revocations=dict(type="raw"),
     verify_backend_rules=dict(type="bool", default=False),
     **FINDINGS_ARGUMENT_SPEC,
     wait_timeout=dict(type="int", default=60),
