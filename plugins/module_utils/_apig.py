@@ -21,11 +21,9 @@ from typing import Iterable
 from typing import List
 from typing import Optional
 
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import check_answer
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import items_of
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import read_checked
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import stated_total
-from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import Answer
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import NumberedPage
 from ansible_collections.alibabacloud.apig.plugins.module_utils._paging import collect_numbered_pages
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
@@ -105,11 +103,6 @@ def _parsed_range(text: Any) -> Any:
         return parse_port_range(text, "portRange")
     except (ValueError, TypeError):
         return None
-
-
-def checked_authorization_items(answer: Answer) -> List[Dict[str, Any]]:
-    """The items of a ListGatewayAuthorizedSecurityGroupRules answer, checked against its contract."""
-    return items_of(check_answer(answer))
 
 
 def list_authorizations(session: Any, gateway_id: str) -> List[Dict[str, Any]]:
