@@ -20,9 +20,9 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes i
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import NO_SECURITY_GROUPS_FOUND
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import NODEPOOL_NOT_FOUND
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SECURITY_GROUP_NOT_FOUND
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SERVICE_ENDPOINT_NOT_FOUND
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SERVICE_WITHOUT_ENDPOINTS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import TAGS_MATCH_NO_INSTANCE
-from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import SERVICE_ENDPOINT_NOT_FOUND
-from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import SERVICE_WITHOUT_ENDPOINTS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import Source
 
 # A source with one of these found less than it names, or nothing: a read that cannot be trusted to

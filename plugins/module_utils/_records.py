@@ -24,6 +24,7 @@ from typing import Set
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import canonical_port_range
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import sort_authorization_records
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import DUPLICATE_AUTHORIZATION
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Plan
@@ -132,9 +133,6 @@ def undeclared_ranges(records: Sequence[Dict[str, Any]], rules: Sequence[Dict[st
         if group_id in declared and port_range not in declared[group_id]
     }
     return [{"security_group_id": group_id, "port_range": str(port_range)} for group_id, port_range in sorted(left)]
-
-
-DUPLICATE_AUTHORIZATION = "DUPLICATE_AUTHORIZATION"
 
 
 def duplicate_findings(records: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:

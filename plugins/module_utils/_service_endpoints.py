@@ -33,15 +33,16 @@ from typing import Sequence
 from typing import Set
 from typing import Tuple
 
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SERVICE_ADDRESS_NOT_IP
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SERVICE_ENDPOINT_NOT_FOUND
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SERVICE_PORT_NOT_AUTHORIZED
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import (
+    SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED,
+)
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SERVICE_WITHOUT_ENDPOINTS
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import merge_port_ranges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
-
-SERVICE_PORT_NOT_AUTHORIZED = "SERVICE_PORT_NOT_AUTHORIZED"
-SERVICE_ENDPOINT_NOT_FOUND = "SERVICE_ENDPOINT_NOT_FOUND"
-SERVICE_ADDRESS_NOT_IP = "SERVICE_ADDRESS_NOT_IP"
-SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED = "SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED"
-SERVICE_WITHOUT_ENDPOINTS = "SERVICE_WITHOUT_ENDPOINTS"
 
 
 class Endpoint(NamedTuple):

@@ -24,7 +24,9 @@ from typing import Set
 from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import AUTHORIZATION_NOT_EFFECTIVE
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import INBOUND_RULE_READS_DISAGREE
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import INBOUND_RULE_REMOVED_BY_CASCADE
 from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import finding
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import MAX_PORT
@@ -32,8 +34,6 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges imp
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
 from ansible_collections.alibabacloud.apig.plugins.module_utils._records import record_port_range
-
-AUTHORIZATION_NOT_EFFECTIVE = "AUTHORIZATION_NOT_EFFECTIVE"
 
 _ALL_PORTS = PortRange(MIN_PORT, MAX_PORT)
 # Protocols whose rule lets the gateway's TCP through.
@@ -244,9 +244,6 @@ def reads_disagree_finding(group: str, port_range: Any) -> Dict[str, Any]:
     )
 
 
-INBOUND_RULE_REMOVED = "INBOUND_RULE_REMOVED_BY_CASCADE"
-
-
 def managed_group_reader(session: Any, gateway_id: str) -> Callable[[], Optional[str]]:
     """GetGateway's securityGroup.securityGroupId, for an empty sourceSecurityGroupId (one call when used)."""
 
@@ -277,7 +274,7 @@ def cascade_findings(verified: Sequence[Dict[str, Any]], actions: Sequence[Dict[
         if record.get("effective") is False and group in deleted:
             findings.append(
                 {
-                    "code": INBOUND_RULE_REMOVED,
+                    "code": INBOUND_RULE_REMOVED_BY_CASCADE,
                     "message": "authorization {} ({} {}) has lost its inbound rule: the cascading delete of {} "
                     "removed it, although this authorization still needs it; re-run the authorization "
                     "(delete and add) to restore it".format(

@@ -11,10 +11,10 @@ from typing import Dict
 from typing import List
 
 import pytest
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SERVICE_ADDRESS_NOT_IP
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SERVICE_ENDPOINT_NOT_FOUND
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import SERVICE_PORT_NOT_AUTHORIZED
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
-from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import SERVICE_ADDRESS_NOT_IP
-from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import SERVICE_ENDPOINT_NOT_FOUND
-from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import SERVICE_PORT_NOT_AUTHORIZED
 from ansible_collections.alibabacloud.apig.plugins.module_utils._service_endpoints import (
     SERVICE_UNHEALTHY_ENDPOINT_NOT_AUTHORIZED,
 )

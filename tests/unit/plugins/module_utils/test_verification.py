@@ -10,7 +10,7 @@ from typing import Dict
 from typing import List
 
 import pytest
-from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import AUTHORIZATION_NOT_EFFECTIVE
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import AUTHORIZATION_NOT_EFFECTIVE
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import authorization_gaps
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import check_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._verification import permission_port_range
