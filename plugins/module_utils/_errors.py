@@ -79,10 +79,10 @@ AUTH_STATUSES = frozenset((401,))
 
 # --- Conflict: an add refused because the rule it asks for exists, or may exist. The caller
 # decides by re-reading the list, never by the code alone (issue: duplicates are decided by state).
-# Source: HTTP 409 Conflict (RFC 9110); Conflict.SecurityGroupRuleExists is the emulator's reading
-# (the real code is undocumented); ECS and the Terraform alicloud constants (alicloud/errors.go:
-# InvalidInstanceId.AlreadyExists, InvalidAccountName.Duplicate, RouterEntryConflict.Duplicated)
-# name duplicates with these last segments.
+# Source: HTTP 409 Conflict (RFC 9110); Conflict.SecurityGroupRuleExists is assumed, after APIG's
+# "Conflict.<Reason>" codes (Conflict.GatewayIsDeleted, below); the real code is undocumented. ECS and
+# the Terraform alicloud constants (alicloud/errors.go: InvalidInstanceId.AlreadyExists,
+# InvalidAccountName.Duplicate, RouterEntryConflict.Duplicated) name duplicates with these last segments.
 ALREADY_EXISTS_CODES = frozenset(("Conflict.SecurityGroupRuleExists", "AlreadyExists", "AlreadyExist", "Duplicate"))
 ALREADY_EXISTS_SEGMENTS = frozenset(("AlreadyExists", "AlreadyExist", "Duplicate", "Duplicated", "RuleDuplicate"))
 CONFLICT_STATUS = 409
@@ -94,7 +94,7 @@ CONFLICT_STATUS = 409
 GATEWAY_GONE_CODES = frozenset(("NotFound.GatewayNotFound", "Conflict.GatewayIsDeleted"))
 
 # --- The security-group rule (authorization) named in the path does not exist.
-# Source: the emulator's reading NotFound.SecurityGroupRuleNotFound, after APIG's "NotFound.<Thing>NotFound"
+# Source: assumed NotFound.SecurityGroupRuleNotFound, after APIG's "NotFound.<Thing>NotFound"
 # codes seen in Terraform (NotFound.GatewayNotFound, NotFound.ServiceNotFound, NotFound.EnvironmentNotFound),
 # and ECS's "Invalid<Parameter>.NotFound" form (InvalidSecurityGroupId.NotFound). The real code is
 # undocumented; a code missing here makes a delete of a vanished rule fail loudly, which a re-run settles.

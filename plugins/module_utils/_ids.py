@@ -13,8 +13,8 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._connection impo
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 
 # Real ids are lower-case letters and digits after the prefix (gw-cq7l5s5l..., sg-bp67...); hyphens
-# and upper case are accepted too (the emulator's ids have hyphens): the check catches a name or a
-# wrong kind of id given by mistake, the API itself says whether the id exists. The patterns are
+# and upper case are accepted too (assumed: no public source bounds an id's alphabet): the check
+# catches a name or a wrong kind of id given by mistake, the API itself says whether the id exists. The patterns are
 # matched with fullmatch: "sg-1\n" (a YAML block scalar, a copied line) is not "sg-1".
 _ID_BODY = "[0-9A-Za-z][0-9A-Za-z-]*"
 ID_PATTERNS = {

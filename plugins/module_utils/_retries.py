@@ -42,8 +42,8 @@ decrease, or when it comes within RATE_WINDOW (one second) of that decrease: the
 requests already in flight all say the same thing, and a server that counts its limit over a
 one-second window refuses the rest of that window whatever the client sends now (as TCP reacts once
 per round trip, not once per lost packet). Reacting to each of those answers collapsed the rate
-(measured in the emulator at a limit of 20 writes a second: 39 to 2.3 requests a second within 0.9 s,
-and the 200 writes took 21 s instead of 11). And growth above ``w_max`` is capped at twice the
+(against a server limited to 20 writes a second over a sliding one-second window: 39 to 2.3 requests a
+second within 0.9 s, and 200 writes took 21 s instead of 11). And growth above ``w_max`` is capped at twice the
 measured rate (adaptive.py caps every rate so), which keeps the rate from collapsing after a
 quiet phase (reads, waits) while still not probing far beyond the demand.
 """

@@ -23,8 +23,8 @@ and its TotalCount). A VPC of at most 500 ENIs is then fully known; so are IPs a
 page. Otherwise the pages left, ceil((ENIs - served) / served), are weighed against the by-IP cost
 for the m IPs still missing, 2 x ceil(m/100), and the cheaper runs. After the by-IP look-ups, the r
 IPs still missing are asked for by PrimaryIpAddress when r is below the listing's pages left, else
-the listing is finished. Each way is correct under both readings of the filters (the
-`eni_filters_match_primary` emulator knob): an IP is declared unheld only after a read that would
+the listing is finished. Each way is correct under both readings of the filters (whether
+`PrivateIpAddress.N` also matches primary IPs is undocumented): an IP is declared unheld only after a read that would
 have seen it.
 
 An IP that no ENI holds is attributed to an ACK cluster's node groups when it is inside the pod CIDR
