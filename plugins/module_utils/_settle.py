@@ -228,6 +228,11 @@ def settle_writes(
             break
         sleep(min(delay, remaining))
         delay = min(delay * 2, MAX_WAIT)
+    raise not_visible_failure(gateway_id, wait_timeout, notes, settler)
+
+
+def not_visible_failure(gateway_id: str, wait_timeout: float, notes: List[str], settler: Settler) -> WriteFailed:
+    """The failure of a wait that timed out: what the list does not show, what was applied, what a re-run does."""
     err = ApiError(
         "ListGatewayAuthorizedSecurityGroupRules",
         code=NOT_VISIBLE,
@@ -240,4 +245,4 @@ def settle_writes(
         "(DUPLICATE_AUTHORIZATION), and the next run with state=present deletes the extra record without cascade "
         "(the inbound rule stays). Raise wait_timeout if the API is often this slow."
     )
-    raise WriteFailed(err, f"wait until the list of {gateway_id} shows the writes", settler.actions, hint)
+    return WriteFailed(err, f"wait until the list of {gateway_id} shows the writes", settler.actions, hint)
