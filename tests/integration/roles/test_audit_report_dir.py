@@ -11,6 +11,7 @@ in an execution environment's image.
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import shutil
 import subprocess
@@ -37,10 +38,13 @@ def installed(tmp_path_factory) -> Path:
         capture_output=True,
     )
     (tarball,) = (work / "dist").glob("*.tar.gz")
+    # With the checkout on ANSIBLE_COLLECTIONS_PATH (as make test sets it), ansible-galaxy would find the collection
+    # "already installed" there and install nothing: the target is the only collections path it sees.
     subprocess.run(
         [BIN / "ansible-galaxy", "collection", "install", tarball, "-p", work / "collections"],
         check=True,
         capture_output=True,
+        env=dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(work / "collections")),
     )
     return work / "collections"
 

@@ -221,8 +221,12 @@ def test_the_module_revokes_everything_only_when_purge_all_says_so(emulator):
     planned = run.task("with purge_all")
     assert planned["_status"] == "ok" and planned["authorizations"] == []
     assert sorted(a["security_group_id"] for a in planned["actions"]) == sorted(pair[0] for pair in DEMO_PAIRS)
-    # The refused task made no call; the check run listed the authorizations once and wrote nothing.
-    assert call_counts(emulator) == {"ListGatewayAuthorizedSecurityGroupRules": 1}
+    # The refused task made no call; the check run listed the authorizations once, read the inbound rules of each
+    # group its cascading deletes would touch (a cascade removes only rules the gateway wrote), and wrote nothing.
+    assert call_counts(emulator) == {
+        "ListGatewayAuthorizedSecurityGroupRules": 1,
+        "DescribeSecurityGroupAttribute": len({pair[0] for pair in DEMO_PAIRS}),
+    }
 
 
 def test_gateway_info_fails_on_a_listed_finding_after_its_result(emulator):
