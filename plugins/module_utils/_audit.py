@@ -13,8 +13,11 @@ A (group, range) pair is written "<security group id> <port range>", as in the r
     (``effective`` false in gateway_info's verified result; an authorization without the key
     counts as effective);
   * missing: a declared pair that no authorization grants;
-  * undeclared: an authorized pair that no declared rule lists (only when something is declared:
-    with no declaration there is nothing to compare with).
+  * undeclared: _records.undeclared_pairs, the meaning the role's summary uses too: an authorized pair
+    that no declared rule lists exactly, in any group (only when something is declared: with no
+    declaration there is nothing to compare with).
+Each authorization is credited to the entries that declare it (backends_declaring), not to every
+entry that reaches its group.
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ from typing import Any
 from typing import Dict
 from typing import List
 from typing import Mapping
+from typing import Optional
 from typing import Sequence
+
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
+from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import parse_port_range
+from ansible_collections.alibabacloud.apig.plugins.module_utils._records import record_port_range
+from ansible_collections.alibabacloud.apig.plugins.module_utils._records import undeclared_pairs
 
 
 def _pair(security_group_id: Any, port_range: Any) -> str:
@@ -54,15 +63,37 @@ def declared_pairs(declared_rules: Sequence[Mapping[str, Any]]) -> List[str]:
     return pairs
 
 
-def backends_reaching(
-    security_group_id: Any, entries: Sequence[Mapping[str, Any]], sources: Sequence[Mapping[str, Any]]
+def _entry_ranges(entry: Mapping[str, Any], source: Mapping[str, Any], security_group_id: Any) -> List[PortRange]:
+    """The ranges the entry declares for the group, as merge_backend_rules reads them: the entry's own, or for a
+    gateway_services entry without any, the ports discovery found for the group (``port_ranges_by_group``)."""
+    values = entry.get("port_ranges") or (source.get("port_ranges_by_group") or {}).get(security_group_id) or []
+    return [parse_port_range(value, "entries.port_ranges") for value in _sequence(values, "entries.port_ranges")]
+
+
+def backends_declaring(
+    security_group_id: Any,
+    port_range: Optional[PortRange],
+    entries: Sequence[Mapping[str, Any]],
+    sources: Sequence[Mapping[str, Any]],
 ) -> List[Any]:
-    """The names of the entries whose discovered source (aligned by index) has this group."""
+    """The names of the entries that declare this authorized range of the group.
+
+    An entry declares it when its discovered source (aligned by index) has the group and one of its
+    ranges lies within the authorized range: the group's rule merges the ranges of every entry that
+    reaches it, so one authorized range may hold several entries' ranges. An entry that reaches the
+    group with other ports does not declare it; an unreadable range (None) is declared by none.
+    """
     names = []
     for index, (entry, source) in enumerate(zip(entries, sources)):
-        groups = _mapping(source, f"sources[{index}]").get("security_group_ids")
-        if security_group_id in _sequence(groups, f"sources[{index}].security_group_ids"):
-            names.append(_mapping(entry, f"entries[{index}]").get("name"))
+        source = _mapping(source, f"sources[{index}]")
+        entry = _mapping(entry, f"entries[{index}]")
+        if port_range is None or security_group_id not in _sequence(
+            source.get("security_group_ids"), f"sources[{index}].security_group_ids"
+        ):
+            continue
+        ranges = _entry_ranges(entry, source, security_group_id)
+        if any(port_range.start <= own.start and own.end <= port_range.end for own in ranges):
+            names.append(entry.get("name"))
     return names
 
 
@@ -78,25 +109,26 @@ def audit_gateway(
     declared_rules: Sequence[Mapping[str, Any]],
     findings: Sequence[Mapping[str, Any]] = (),
 ) -> Dict[str, Any]:
-    """The audit: authorizations (each with the ``backends`` reaching its group), drift, missing, undeclared."""
+    """The audit: authorizations (each with the ``backends`` that declare it), drift, missing, undeclared."""
     gateway = _mapping(gateway, "gateway")
     entries = _sequence(entries, "entries")
     sources = _sequence(sources, "sources")
     declared = declared_pairs(declared_rules)
-    declared_set = set(declared)
     authorizations = []
     drift = []
-    undeclared = []
     authorized = set()
-    for index, raw in enumerate(_sequence(gateway.get("authorizations"), "gateway.authorizations")):
-        auth = _mapping(raw, f"gateway.authorizations[{index}]")
-        pair = _pair(auth.get("security_group_id"), auth.get("port_range"))
-        authorized.add(pair)
-        authorizations.append(dict(auth, backends=backends_reaching(auth.get("security_group_id"), entries, sources)))
+    listed = [
+        _mapping(raw, f"gateway.authorizations[{index}]")
+        for index, raw in enumerate(_sequence(gateway.get("authorizations"), "gateway.authorizations"))
+    ]
+    for auth in listed:
+        group_id = auth.get("security_group_id")
+        authorized.add(_pair(group_id, auth.get("port_range")))
+        backends = backends_declaring(group_id, record_port_range(dict(auth)), entries, sources)
+        authorizations.append(dict(auth, backends=backends))
         if is_drifted(auth):
             drift.append(dict(auth))
-        if declared and pair not in declared_set:
-            undeclared.append(pair)
+    undeclared = [_pair(group_id, port_range) for group_id, port_range in undeclared_pairs(listed, declared_rules)]
     return {
         "gateway": dict(gateway),
         "authorizations": authorizations,

@@ -26,6 +26,8 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._descriptions im
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import as_list
 from ansible_collections.alibabacloud.apig.plugins.module_utils._option_values import load_text
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DesiredGroup
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import merge_desired_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import normalize_port_ranges
 from ansible_collections.alibabacloud.apig.plugins.module_utils._sources import SOURCE_ENTRY_KEYS
@@ -149,20 +151,17 @@ def merge_backend_rules(
         raise OptionError(
             "discovered", f"{len(discovered)} sources", f"do not match the {len(entries)} backend entries"
         )
-    ranges: Dict[str, List[str]] = {}
-    descriptions: Dict[str, Any] = {}
+    given = []
     for entry, found in zip(entries, discovered):
         # A gateway_services entry without port ranges: each group gets its endpoints' ports (discovery's).
         by_group = found.get("port_ranges_by_group") or {} if not entry["port_ranges"] else {}
         for group_id in found.get("security_group_ids") or []:
-            ranges.setdefault(group_id, []).extend(by_group.get(group_id) or entry["port_ranges"])
-            if descriptions.get(group_id) is None:
-                descriptions[group_id] = entry.get("description")
+            own = normalize_port_ranges(by_group.get(group_id) or entry["port_ranges"], group_id, merge=False)
+            given.append(DesiredGroup(group_id, tuple(own), entry.get("description")))
     rules = []
-    for group_id in sorted(ranges):
-        merged = normalize_port_ranges(ranges[group_id], group_id, merge=state == "present")
-        rule = {"security_group_id": group_id, "port_ranges": [str(pr) for pr in merged]}
-        if descriptions.get(group_id):
-            rule["description"] = descriptions[group_id]
+    for group in merge_desired_groups(given, merge_overlaps=state == "present"):
+        rule = {"security_group_id": group.security_group_id, "port_ranges": [str(pr) for pr in group.port_ranges]}
+        if group.description:
+            rule["description"] = group.description
         rules.append(rule)
     return rules

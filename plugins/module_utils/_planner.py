@@ -135,20 +135,34 @@ def _index_rules(current: Iterable[Authorization]) -> Dict[str, _Rule]:
     return rules
 
 
+def merge_desired_groups(groups: Iterable[DesiredGroup], merge_overlaps: bool) -> List[DesiredGroup]:
+    """One DesiredGroup per group id, sorted by id: the union of the ranges it is given, and its first description.
+
+    Overlapping ranges are merged when ``merge_overlaps`` (state present), else kept apart, sorted, without exact
+    duplicates (state absent matches exact ranges). The description is the first one given that is not None. The
+    module's request, the role's entries and the planner all merge a group given twice here.
+    """
+    ranges: Dict[str, Set[PortRange]] = {}
+    descriptions: Dict[str, Any] = {}
+    for group in groups:
+        ranges.setdefault(group.security_group_id, set()).update(PortRange(*pr) for pr in group.port_ranges)
+        if descriptions.get(group.security_group_id) is None:
+            descriptions[group.security_group_id] = group.description
+    return [
+        DesiredGroup(
+            group_id,
+            tuple(merge_port_ranges(ranges[group_id]) if merge_overlaps else sorted(ranges[group_id])),
+            descriptions[group_id],
+        )
+        for group_id in sorted(ranges)
+    ]
+
+
 def _merge_desired(desired: Iterable[DesiredGroup], merge_overlaps: bool) -> Dict[str, Tuple[List[PortRange], Any]]:
-    """Group id -> (ranges, description); a group given twice gets the union of its ranges."""
-    collected: Dict[str, Tuple[Set[PortRange], Any]] = {}
-    for group in desired:
-        ranges = {PortRange(*port_range) for port_range in group.port_ranges}
-        if group.security_group_id in collected:
-            known, description = collected[group.security_group_id]
-            known.update(ranges)
-            collected[group.security_group_id] = (known, description if description is not None else group.description)
-        else:
-            collected[group.security_group_id] = (ranges, group.description)
+    """Group id -> (ranges, description), from merge_desired_groups."""
     return {
-        group_id: (merge_port_ranges(ranges) if merge_overlaps else sorted(ranges), description)
-        for group_id, (ranges, description) in collected.items()
+        group.security_group_id: (list(group.port_ranges), group.description)
+        for group in merge_desired_groups(desired, merge_overlaps)
     }
 
 

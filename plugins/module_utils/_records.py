@@ -8,7 +8,8 @@
   returned in a form that cannot be read is left out (and so never planned), with a warning.
 * record_pairs is the (group, range) set a list shows, to compare with what the plan expects.
 * predict_records gives check mode the list a real run would end with.
-* undeclared_ranges: the ranges left behind in declared groups without purge (the role's summary).
+* undeclared_pairs: the one meaning of "undeclared", shared by the role's summary (undeclared_ranges)
+  and the audit (_audit.audit_gateway).
 """
 
 from __future__ import annotations
@@ -114,25 +115,34 @@ def predict_records(records: Sequence[Dict[str, Any]], plan: Plan) -> List[Dict[
     return sort_authorization_records(kept)
 
 
-def undeclared_ranges(records: Sequence[Dict[str, Any]], rules: Sequence[Dict[str, Any]]) -> List[Dict[str, str]]:
-    """The ranges still authorized in a declared group that its rule does not list (what purge_port_ranges removes).
+def undeclared_pairs(records: Sequence[Dict[str, Any]], rules: Sequence[Dict[str, Any]]) -> List[Pair]:
+    """The authorized (group, range) pairs that no rule declares: the one meaning of "undeclared".
 
-    ``rules`` are gateway_sg_authorization's (``security_group_id``, ``port_ranges``); a range is
-    declared when the rule lists it exactly, as the planner's identity is the exact range. Groups
-    that no rule names are left out (they are purge_security_groups' business). Sorted by group and
-    range; an unreadable range is left out, as the planner leaves it alone.
+    The role's summary (undeclared_ranges) and the audit both use it, so they name the same pairs.
+    ``rules`` are gateway_sg_authorization's (``security_group_id``, ``port_ranges``). A pair is declared
+    when a rule of its group lists that exact range (the planner's identity is the exact range; 8080/8080
+    inside a declared 80/9000 is not declared), ranges compared parsed (``8080`` is ``8080/8080``).
+    Every group counts, declared or not: the role's purge removes both kinds. With no declared pair
+    there is nothing to compare with, and nothing is undeclared. A range the API returned in a form
+    that cannot be read is left out, as the planner leaves it alone. Sorted by group, then range.
     """
-    declared: Dict[str, Set[PortRange]] = {}
+    declared: Set[Pair] = set()
     for index, rule in enumerate(rules):
         field = f"rules[{index}].port_ranges"
         ranges = normalize_port_ranges(list(rule.get("port_ranges") or []), field, merge=False)
-        declared.setdefault(rule.get("security_group_id"), set()).update(ranges)
-    left = {
-        (group_id, port_range)
-        for group_id, port_range in record_pairs(records)
-        if group_id in declared and port_range not in declared[group_id]
-    }
-    return [{"security_group_id": group_id, "port_range": str(port_range)} for group_id, port_range in sorted(left)]
+        declared.update((rule.get("security_group_id"), port_range) for port_range in ranges)
+    if not declared:
+        return []
+    left = (pair for pair in record_pairs(records) if pair not in declared)
+    return sorted(left, key=lambda pair: (str(pair[0]), pair[1]))
+
+
+def undeclared_ranges(records: Sequence[Dict[str, Any]], rules: Sequence[Dict[str, Any]]) -> List[Dict[str, str]]:
+    """The undeclared pairs (undeclared_pairs) as the role's summary words them: what purge would remove."""
+    return [
+        {"security_group_id": group_id, "port_range": str(port_range)}
+        for group_id, port_range in undeclared_pairs(records, rules)
+    ]
 
 
 def duplicate_findings(records: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:

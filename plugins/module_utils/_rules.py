@@ -24,8 +24,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._descriptions im
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._ids import check_id
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DesiredGroup
-from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import PortRange
-from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import merge_port_ranges
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import merge_desired_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._port_ranges import normalize_port_ranges
 
 MAX_CONCURRENT_WRITES = 16
@@ -105,9 +104,8 @@ def _check_purge_all(rules: Any, purge_groups: bool, purge_all: bool) -> None:
 
 def _desired_groups(entries: Sequence[Tuple[Optional[str], Dict[str, Any]]], state: str) -> List[DesiredGroup]:
     """One DesiredGroup per group; a group given twice gets the union of its ranges (first description kept)."""
-    ranges: Dict[str, Set[PortRange]] = {}
+    given: List[DesiredGroup] = []
     all_ranges: Set[str] = set()  # state=absent: groups for which some entry named no range (= all of them)
-    descriptions: Dict[str, Optional[str]] = {}
     for prefix, entry in entries:
 
         def field(name: str, prefix: Optional[str] = prefix) -> str:
@@ -125,19 +123,9 @@ def _desired_groups(entries: Sequence[Tuple[Optional[str], Dict[str, Any]]], sta
                 "(to remove a group's authorizations, use state=absent or purge_security_groups)",
             )
         parsed = normalize_port_ranges(list(raw or []), field("port_ranges"), merge=state == "present")
-        ranges.setdefault(group_id, set()).update(parsed)
         if state == "absent" and not parsed:
             all_ranges.add(group_id)
         description = check_description(field("description"), entry.get("description"))
-        if descriptions.get(group_id) is None:
-            descriptions[group_id] = description
-    groups = []
-    for group_id in sorted(ranges):
-        if group_id in all_ranges:
-            group_ranges: Sequence[PortRange] = ()
-        elif state == "present":
-            group_ranges = merge_port_ranges(ranges[group_id])
-        else:
-            group_ranges = sorted(ranges[group_id])
-        groups.append(DesiredGroup(group_id, tuple(group_ranges), descriptions.get(group_id)))
-    return groups
+        given.append(DesiredGroup(group_id, tuple(parsed), description))
+    merged = merge_desired_groups(given, merge_overlaps=state == "present")
+    return [group._replace(port_ranges=()) if group.security_group_id in all_ranges else group for group in merged]

@@ -254,3 +254,34 @@ def test_gateway_info_fails_on_a_listed_finding_after_its_result(emulator):
     assert [g["gateway_id"] for g in listed["gateways"]] == [GATEWAY]
     assert [f["code"] for f in listed["findings"]] == ["AUTHORIZATION_NOT_EFFECTIVE"]
     assert run.task("not listed")["_status"] == "ok"
+
+
+def test_the_summary_and_the_audit_name_the_same_undeclared_pairs(emulator, tmp_path: Path):
+    """One meaning of "undeclared": a range left in a declared group, and a group no entry names any more."""
+    converged(emulator)
+    enterprise = {"name": "enterprise", "security_group_ids": ["sg-enterprise-hz01"], "port_ranges": [443]}
+    assert authorize(emulator, backend_access_backends=[SERVICE1, SERVICE2, enterprise]).rc == 0
+    moved = [dict(SERVICE1, port_ranges=[8081]), SERVICE2]
+    run = authorize(emulator, backend_access_backends=moved)
+    assert run.rc == 0, run
+    suffix = ", not declared (purge to remove)"
+    summary = {
+        " ".join(reversed(line[: -len(suffix)].split(" still authorized in ")))
+        for line in run.task(SUMMARY)["msg"]
+        if line.endswith(suffix)
+    }
+    expected = {"sg-enterprise-hz01 443/443", "sg-extra-hz01 8080/8080", "sg-service1-hz01 8080/8080"}
+    assert summary == expected
+
+    audit = run_playbook(
+        "alibabacloud.apig.audit",
+        emulator.env(),
+        extra_vars=dict(DEMO_VARS, backend_access_backends=moved, apig_audit_report_dir=str(tmp_path)),
+    )
+    assert audit.rc == 0, audit
+    report = json.loads((tmp_path / "gw-demo-hz01.json").read_text())
+    assert report["undeclared"] == sorted(expected)
+    # Each authorization names only the entries that declare it: 8080/8080 no longer, 8081/8081 service1's.
+    backends = {f"{a['security_group_id']} {a['port_range']}": a["backends"] for a in report["authorizations"]}
+    assert backends["sg-service1-hz01 8080/8080"] == [] and backends["sg-enterprise-hz01 443/443"] == []
+    assert backends["sg-service1-hz01 8081/8081"] == [SERVICE1["name"]]

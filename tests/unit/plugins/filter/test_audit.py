@@ -13,6 +13,7 @@ from ansible_collections.alibabacloud.apig.plugins.filter.audit import backend_a
 from ansible_collections.alibabacloud.apig.plugins.module_utils._audit import audit_gateway
 from ansible_collections.alibabacloud.apig.plugins.module_utils._audit import audit_summary_lines
 from ansible_collections.alibabacloud.apig.plugins.module_utils._audit import declared_pairs
+from ansible_collections.alibabacloud.apig.plugins.module_utils._records import undeclared_ranges
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,7 +38,11 @@ GATEWAY = {
         auth("sg-x", "22/22", effective=None),
     ],
 }
-ENTRIES = [{"name": "service a"}, {"name": "service b"}, {"name": "both"}]
+ENTRIES = [
+    {"name": "service a", "port_ranges": ["8080/8080"]},
+    {"name": "service b", "port_ranges": ["80/9000"]},
+    {"name": "both", "port_ranges": ["443/443", "8080/8080"]},
+]
 SOURCES = [
     {"security_group_ids": ["sg-a"]},
     {"security_group_ids": ["sg-b"]},
@@ -59,6 +64,62 @@ def test_drift_missing_undeclared_and_backends() -> None:
     assert audit["gateway"] == GATEWAY
     # The input is not changed.
     assert "backends" not in GATEWAY["authorizations"][0]
+
+
+def test_a_range_is_credited_only_to_the_entries_that_declare_it() -> None:
+    """Two entries reach one group with different ranges: each authorized range names only its own entry."""
+    gateway = {
+        "gateway_id": "gw-1",
+        "authorizations": [auth("sg-a", "9443/9443"), auth("sg-a", "8080/8080"), auth("sg-a", "22/22")],
+    }
+    entries = [{"name": "orders pool", "port_ranges": ["8080/8080"]}, {"name": "orders admin", "port_ranges": [9443]}]
+    sources = [{"security_group_ids": ["sg-a"]}, {"security_group_ids": ["sg-a"]}]
+    declared = [{"security_group_id": "sg-a", "port_ranges": ["8080/8080", "9443/9443"]}]
+    audit = audit_gateway(gateway, entries, sources, declared)
+    assert [a["backends"] for a in audit["authorizations"]] == [["orders admin"], ["orders pool"], []]
+    assert audit["undeclared"] == ["sg-a 22/22"]
+    assert audit_summary_lines(audit)[1:4] == [
+        "sg-a 9443/9443 -> orders admin",
+        "sg-a 8080/8080 -> orders pool",
+        "sg-a 22/22 -> no declared backend",
+    ]
+
+
+def test_a_merged_range_is_credited_to_every_entry_inside_it_and_services_use_their_discovered_ports() -> None:
+    gateway = {"gateway_id": "gw-1", "authorizations": [auth("sg-a", "80/9000"), auth("sg-a", "8080/8080")]}
+    entries = [
+        {"name": "wide", "port_ranges": ["80/9000"]},
+        {"name": "narrow", "port_ranges": ["8443/8443"]},
+        {"name": "services", "port_ranges": []},
+        {"name": "elsewhere", "port_ranges": ["8080/8080"]},
+    ]
+    sources = [
+        {"security_group_ids": ["sg-a"]},
+        {"security_group_ids": ["sg-a"]},
+        {"security_group_ids": ["sg-a"], "port_ranges_by_group": {"sg-a": ["8080/8080"]}},
+        {"security_group_ids": ["sg-b"]},
+    ]
+    audit = audit_gateway(gateway, entries, sources, [{"security_group_id": "sg-a", "port_ranges": ["80/9000"]}])
+    assert [a["backends"] for a in audit["authorizations"]] == [["wide", "narrow", "services"], ["services"]]
+    # 8080/8080 inside the declared 80/9000 is not that range: undeclared, as the planner and the summary see it.
+    assert audit["undeclared"] == ["sg-a 8080/8080"]
+
+
+def test_the_audit_and_the_summary_name_the_same_undeclared_pairs() -> None:
+    records = [
+        auth("sg-a", "8080/8080"),
+        auth("sg-a", "8081"),  # the same as 8081/8081
+        auth("sg-b", "8080/8080"),  # inside 80/9000, yet not that range
+        auth("sg-c", "22/22"),  # a group no rule names
+        auth("sg-a", "garbled"),  # unreadable: left alone by the planner, named by neither
+    ]
+    rules = [
+        {"security_group_id": "sg-a", "port_ranges": [8081]},
+        {"security_group_id": "sg-b", "port_ranges": ["80/9000"]},
+    ]
+    audit = audit_gateway({"gateway_id": "gw-1", "authorizations": records}, [], [], rules)
+    summary = [f"{item['security_group_id']} {item['port_range']}" for item in undeclared_ranges(records, rules)]
+    assert audit["undeclared"] == summary == ["sg-a 8080/8080", "sg-b 8080/8080", "sg-c 22/22"]
 
 
 def test_summary_lines() -> None:
@@ -143,7 +204,7 @@ sources_and_entries = st.lists(st.sets(st.sampled_from(GROUPS), max_size=3), max
 
 @given(authorizations, declared_rules, sources_and_entries)
 def test_the_audit_partitions_the_pairs(auths: List[Dict], declared: List[Dict], groups: List[set]) -> None:
-    entries = [{"name": f"e{i}"} for i in range(len(groups))]
+    entries = [{"name": f"e{i}", "port_ranges": list(RANGES)} for i in range(len(groups))]
     sources = [{"security_group_ids": sorted(g)} for g in groups]
     gateway = {"gateway_id": "gw-1", "authorizations": auths}
     audit = audit_gateway(gateway, entries, sources, declared)
@@ -157,6 +218,7 @@ def test_the_audit_partitions_the_pairs(auths: List[Dict], declared: List[Dict],
     assert audit["drift"] == [a for a in auths if not a.get("effective", True)]
     assert len(audit["authorizations"]) == len(auths)
     for item in audit["authorizations"]:
+        # Every entry lists every range, so each declares each authorization of a group it reaches.
         expected = [e["name"] for e, g in zip(entries, groups) if item["security_group_id"] in g]
         assert item["backends"] == expected
     lines = audit_summary_lines(audit)

@@ -25,7 +25,7 @@ GATEWAY = {
         {"security_group_id": "sg-x", "port_range": "22/22"},
     ],
 }
-ENTRIES = [{"name": "orders"}, {"name": "billing"}]
+ENTRIES = [{"name": "orders", "port_ranges": ["8080/8080"]}, {"name": "billing", "port_ranges": ["80/9000", "443/443"]}]
 SOURCES = [{"security_group_ids": ["sg-a"]}, {"security_group_ids": ["sg-b", "sg-c"]}]
 DECLARED = [
     {"security_group_id": "sg-a", "port_ranges": ["8080/8080"]},

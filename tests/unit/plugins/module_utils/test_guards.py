@@ -75,7 +75,7 @@ def test_fail_on_findings_matches_codes_patterns_and_all():
     assert findings_failure_message(None, ("*",)) is None
 
 
-def test_ranges_left_behind_are_those_of_declared_groups_that_no_rule_lists_exactly():
+def test_ranges_left_behind_are_the_authorized_ones_no_rule_lists_exactly_in_any_group():
     records = [
         {"security_group_id": "sg-a", "port_range": "8080/8080"},
         {"security_group_id": "sg-a", "port_range": "8081/8081"},
@@ -91,6 +91,7 @@ def test_ranges_left_behind_are_those_of_declared_groups_that_no_rule_lists_exac
     assert undeclared_ranges(records, rules) == [
         {"security_group_id": "sg-a", "port_range": "8080/8080"},
         {"security_group_id": "sg-b", "port_range": "8080/8080"},
+        {"security_group_id": "sg-c", "port_range": "22/22"},
     ]
     assert undeclared_ranges(records, []) == []
 

@@ -17,6 +17,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Pair
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import diff_lines
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import merge_desired_groups
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import pairs_after_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_authorizations
 from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import plan_diff
@@ -537,3 +538,19 @@ def test_repair_reaches_the_same_state_touching_only_drifted_groups(scenario: tu
     for group, port_range in plan.repairs:
         assert f"{group} {port_range} (inbound rule missing)\n" in diff["before"]
         assert f"{group} {port_range} (inbound rule missing)\n" not in diff["after"]
+
+
+def test_merge_desired_groups_unites_ranges_and_keeps_the_first_description_given() -> None:
+    given = [
+        DesiredGroup("sg-b", ((80, 9000),), None),
+        DesiredGroup("sg-a", ((8080, 8080),), None),
+        DesiredGroup("sg-b", ((8080, 8080), (9000, 9100)), "second"),
+        DesiredGroup("sg-b", ((22, 22),), "third"),
+    ]
+    assert merge_desired_groups(given, merge_overlaps=True) == [
+        DesiredGroup("sg-a", (PortRange(8080, 8080),), None),
+        DesiredGroup("sg-b", (PortRange(22, 22), PortRange(80, 9100)), "second"),
+    ]
+    assert merge_desired_groups(given, merge_overlaps=False)[1] == DesiredGroup(
+        "sg-b", (PortRange(22, 22), PortRange(80, 9000), PortRange(8080, 8080), PortRange(9000, 9100)), "second"
+    )
