@@ -77,7 +77,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._verification im
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import WriteFailed
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import execute_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import planned_actions
-from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import purge_candidates
+from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import quota_advice
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import shared_rule_ids
 
 MAX_WAIT_TIMEOUT = 3600
@@ -283,7 +283,7 @@ def write_and_reread(
             request.cascading_delete,
             request.max_concurrent_writes,
             on_action_done=action_done,
-            purge_hints=purge_candidates(current, request.groups),
+            quota=quota_advice(current, request.groups, request.purge_port_ranges),
             settle_adds=lambda so_far: settle_before_removals(
                 module.session, request.gateway_id, so_far, request.max_concurrent_writes, action_done
             ),

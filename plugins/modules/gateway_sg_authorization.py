@@ -279,7 +279,10 @@ notes:
     checked through ECS, and an inbound rule the delete removed but another still needs is reported in
     RV(findings).
   - The module never revokes an authorization to make room for another. If the backend group's rule quota is
-    reached, the task fails and names the ranges of that group that it does not list.
+    reached, the task fails and names the ranges of that group that it does not list. O(purge_port_ranges) does
+    not make room, because removals only run after every add succeeded: free a rule of the group, raise its rule
+    quota, or revoke the old ranges first (this module with O(state=absent), or the C(alibabacloud.apig.revoke)
+    playbook), then run again.
   - The API does not document whether it lists an authorization that carries several ranges as one item or as one
     item per range. Both are handled, and a multi-range item becomes one entry of RV(authorizations) per range.
     A range the API returns in a form that cannot be read is kept in RV(authorizations) as returned, and is left
