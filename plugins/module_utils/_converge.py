@@ -40,6 +40,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import GatewayContext
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import added_over_existing_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import cascade_holds
+from ansible_collections.alibabacloud.apig.plugins.module_utils._descriptions import description_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import OwnWrites
 from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import Scope
 from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import check_end_state
@@ -129,7 +130,9 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
         result["authorizations"] = predict_records(records, plan)
     else:
         result.update(write_and_reread(module, request, current, plan, kept, wait_timeout))
-    findings = duplicate_findings(result["authorizations"])
+    findings = duplicate_findings(result["authorizations"]) + description_findings(
+        request.state, request.groups, current
+    )
     for finding in findings:
         module.warn(finding["message"])
     findings = early + findings

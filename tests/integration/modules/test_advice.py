@@ -77,3 +77,55 @@ def test_quota_advice_depends_on_purge_and_on_unlisted_ranges(emulator):
     # Each run tried its one add and nothing else; nothing was revoked.
     assert [c["action"] for c in apig_calls(emulator) if c["action"] in (ADD, DELETE)] == [ADD] * 3
     assert world_authorizations(emulator) == [(SG_EXTRA, "8080/8080")]
+
+
+def test_a_declared_range_listed_with_another_description_is_a_finding_and_no_write(emulator):
+    seed_authorizations(emulator, [(SG_EXTRA, "8080/8080", "orders v1"), (SG_EXTRA, "9000/9100", "")])
+    declared = dict(security_group_id=SG_EXTRA, port_ranges=[8080, "9000/9100"])
+    run = run_tasks(
+        [
+            task("other description, check", check=True, description="orders v2", **declared),
+            task("other description", description="orders v2", **declared),
+            task(
+                "fail on it",
+                description="orders v2",
+                fail_on_findings=["DESCRIPTION_DIFFERS"],
+                ignore_errors=True,
+                **declared,
+            ),
+            task("same description", description="orders v1", security_group_id=SG_EXTRA, port_ranges=[8080]),
+            task("no description", **declared),
+            task("absent", state="absent", description="orders v2", security_group_id=SG_EXTRA, port_ranges=[7000]),
+        ],
+        emulator.env(),
+    )
+    assert run.rc == 0, run
+    assert_no_crash(run)
+    for name in ("other description, check", "other description"):
+        result = run.task(name)
+        assert result["changed"] is False and result["actions"] == [], result
+        # One finding per listed description: 8080 says "orders v1", 9000/9100 has none.
+        assert [(f["code"], f["ids"]["port_ranges"], f["ids"]["description"]) for f in result["findings"]] == [
+            ("DESCRIPTION_DIFFERS", ["9000/9100"], ""),
+            ("DESCRIPTION_DIFFERS", ["8080/8080"], "orders v1"),
+        ], result["findings"]
+        first = result["findings"][1]
+        assert first["ids"]["security_group_id"] == SG_EXTRA and first["ids"]["declared_description"] == "orders v2"
+        assert first["ids"]["rule_ids"] and len(first["ids"]["rule_ids"]) == 1
+        assert "'orders v1', not 'orders v2'" in first["message"]
+        assert (
+            "revoke the range and authorize it again (this module with state=absent, then state=present)"
+            in (first["message"])
+        )
+        assert any("8080/8080 is authorized with the description 'orders v1'" in w for w in result["warnings"])
+    assert run.task("other description, check")["findings"] == run.task("other description")["findings"]
+
+    guarded = run.task("fail on it")
+    assert guarded["_status"] == "failed" and "DESCRIPTION_DIFFERS" in guarded["msg"], guarded
+    for name in ("same description", "no description", "absent"):
+        result = run.task(name)
+        assert result["changed"] is False, result
+        assert all(f["code"] != "DESCRIPTION_DIFFERS" for f in result.get("findings", [])), result
+    # Nothing was written for a description: each run listed and left the authorizations as they were.
+    assert [c["action"] for c in apig_calls(emulator) if c["action"] in (ADD, DELETE)] == []
+    assert world_authorizations(emulator) == [(SG_EXTRA, "8080/8080"), (SG_EXTRA, "9000/9100")]
