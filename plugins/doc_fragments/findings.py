@@ -24,7 +24,8 @@ options:
         V(AUTHORIZATION_NOT_EFFECTIVE), V(INBOUND_RULE_REMOVED_BY_CASCADE), V(INBOUND_RULE_READS_DISAGREE) (two
         reads disagree, nothing repaired), V(INBOUND_RULE_PREEXISTS) (a rule that was there before the
         authorization, left in place by its revoke) and V(INBOUND_RULE_SHARED_BY_GATEWAY) (an enterprise group's
-        rules that another gateway needs, left in place).
+        rules that another gateway needs, left in place). V(DESCRIPTION_DIFFERS) is a declared range that is
+        authorized with another description than the task gives (left as it is).
     type: list
     elements: str
     default: []

@@ -40,6 +40,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils import _apig
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import GatewayContext
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import added_over_existing_rules
 from ansible_collections.alibabacloud.apig.plugins.module_utils._cascade import cascade_holds
+from ansible_collections.alibabacloud.apig.plugins.module_utils._descriptions import description_findings
 from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import OwnWrites
 from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import Scope
 from ansible_collections.alibabacloud.apig.plugins.module_utils._end_state import check_end_state
@@ -77,7 +78,7 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._verification im
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import WriteFailed
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import execute_plan
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import planned_actions
-from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import purge_candidates
+from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import quota_advice
 from ansible_collections.alibabacloud.apig.plugins.module_utils._writes import shared_rule_ids
 
 MAX_WAIT_TIMEOUT = 3600
@@ -129,7 +130,9 @@ def converge(module: AlibabaCloudModule) -> Dict[str, Any]:
         result["authorizations"] = predict_records(records, plan)
     else:
         result.update(write_and_reread(module, request, current, plan, kept, wait_timeout))
-    findings = duplicate_findings(result["authorizations"])
+    findings = duplicate_findings(result["authorizations"]) + description_findings(
+        request.state, request.groups, current
+    )
     for finding in findings:
         module.warn(finding["message"])
     findings = early + findings
@@ -283,7 +286,7 @@ def write_and_reread(
             request.cascading_delete,
             request.max_concurrent_writes,
             on_action_done=action_done,
-            purge_hints=purge_candidates(current, request.groups),
+            quota=quota_advice(current, request.groups, request.purge_port_ranges),
             settle_adds=lambda so_far: settle_before_removals(
                 module.session, request.gateway_id, so_far, request.max_concurrent_writes, action_done
             ),

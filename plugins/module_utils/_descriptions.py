@@ -15,15 +15,27 @@ Control characters are refused (Unicode categories Cc, Zl and Zp: NUL, TAB, LF, 
 C1 controls and the line and paragraph separators): a description is one line of text, shown in the
 console and in the terminal, where ESC starts a terminal control sequence and CR rewrites the line.
 Lone surrogates (Cs) cannot be sent as UTF-8 and are refused too.
+
+AddGatewaySecurityGroupRule is the only call that sets a description, and the APIG 2024-03-27 reference
+documents no call that changes one: a declared range already authorized with another description is left
+alone and reported (description_findings), never revoked and added again to change it.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from typing import Any
+from typing import Dict
+from typing import List
 from typing import Optional
+from typing import Sequence
+from typing import Tuple
 
 from ansible_collections.alibabacloud.apig.plugins.module_utils._errors import OptionError
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import DESCRIPTION_DIFFERS
+from ansible_collections.alibabacloud.apig.plugins.module_utils._finding_codes import finding
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import Authorization
+from ansible_collections.alibabacloud.apig.plugins.module_utils._planner import DesiredGroup
 
 DESCRIPTION_MAX_LENGTH = 512
 _REFUSED_CATEGORIES = {
@@ -55,3 +67,37 @@ def check_description(field: str, value: Any) -> Optional[str]:
                 "a description is one line of printable text",
             )
     return value or None
+
+
+def description_findings(
+    state: str, groups: Sequence[DesiredGroup], current: Sequence[Authorization]
+) -> List[Dict[str, Any]]:
+    """A DESCRIPTION_DIFFERS finding per group and listed description, for the declared ranges listed with a
+    description other than the one the task gives (state=present; a task that gives none compares nothing)."""
+    if state != "present":
+        return []
+    declared = {g.security_group_id: (set(g.port_ranges), g.description) for g in groups if g.description}
+    differing: Dict[Tuple[str, str, str], List[Authorization]] = {}
+    for auth in current:
+        ranges, description = declared.get(auth.security_group_id, ((), None))
+        listed = auth.description or ""
+        if auth.port_range in ranges and listed != description:
+            differing.setdefault((auth.security_group_id, listed, description), []).append(auth)
+    return [_differs(group, listed, wanted, auths) for (group, listed, wanted), auths in sorted(differing.items())]
+
+
+def _differs(group: str, listed: str, wanted: str, auths: List[Authorization]) -> Dict[str, Any]:
+    ranges = sorted({str(auth.port_range) for auth in auths})
+    text = ", ".join(ranges)
+    return finding(
+        DESCRIPTION_DIFFERS,
+        f"{group} {text} is authorized with the description {listed!r}, not {wanted!r}; it is left as it is, "
+        "because a description is only sent with a new authorization. To change it, revoke the range and "
+        "authorize it again (this module with state=absent, then state=present), which drops access to it in "
+        "between.",
+        security_group_id=group,
+        port_ranges=ranges,
+        rule_ids=sorted({auth.rule_id for auth in auths}),
+        description=listed,
+        declared_description=wanted,
+    )

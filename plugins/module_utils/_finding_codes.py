@@ -50,3 +50,7 @@ INBOUND_RULE_READS_DISAGREE = "INBOUND_RULE_READS_DISAGREE"
 INBOUND_RULE_PREEXISTS = "INBOUND_RULE_PREEXISTS"
 # Another gateway of the VPC authorizes the same enterprise group and range: a revoke leaves the inbound rules.
 INBOUND_RULE_SHARED_BY_GATEWAY = "INBOUND_RULE_SHARED_BY_GATEWAY"
+
+# A declared group and range that the gateway lists with another description than the task gives
+# (gateway_sg_authorization, state=present): a description is only sent with a new authorization.
+DESCRIPTION_DIFFERS = "DESCRIPTION_DIFFERS"

@@ -190,29 +190,50 @@ def is_rule_quota_error(err: ApiError) -> bool:
     return err.code in RULE_QUOTA_CODES
 
 
-def quota_hint(step: AddRanges, purge_candidates: Optional[Dict[str, List[str]]]) -> str:
+class QuotaAdvice(NamedTuple):
+    """What a rule-quota refusal can advise: per desired group, its authorized ranges the task does not list
+    (quota_advice), and whether this run purges them (purge_port_ranges)."""
+
+    unlisted: Mapping[str, List[str]]
+    purging: bool
+
+
+def quota_hint(step: AddRanges, advice: QuotaAdvice) -> str:
+    """The refusal's advice, for the run's options: purging cannot make room, since removals follow the adds."""
     group = step.security_group_id
-    text = (
-        f"The security group {group} has reached its rule quota. Nothing was revoked to make room: "
-        f"remove authorizations or inbound rules of {group} that are no longer needed, then run again"
+    unused = advice.unlisted.get(group)
+    text = f"The security group {group} has reached its rule quota. Nothing was revoked to make room"
+    if unused:
+        ranges = ", ".join(unused)
+        purge = (
+            f"this run would remove {ranges} (purge_port_ranges=true), but only after every add succeeded"
+            if advice.purging
+            else f"this task does not list {ranges}, authorized for {group}; purge_port_ranges=true would remove "
+            "them only after every add succeeded"
+        )
+        text += f": {purge}, so it cannot make room by itself"
+    text += (
+        f". To go on, free a rule of {group} (remove an inbound rule or an authorization it no longer needs), "
+        "or raise the group's rule quota"
     )
-    unused = (purge_candidates or {}).get(group)
     if unused:
         text += (
-            f"; this task does not list these ranges already authorized for {group}: {', '.join(unused)} "
-            "(purge_port_ranges=true removes them)"
+            f", or revoke {ranges} first: gateway_sg_authorization with state=absent, "
+            f"security_group_id={group} and port_ranges [{ranges}], or the alibabacloud.apig.revoke playbook "
+            "with backends that declare them"
         )
-    return text + "."
+    return text + "; then run again."
 
 
-def purge_candidates(current: Sequence[Authorization], groups: Sequence[DesiredGroup]) -> Dict[str, List[str]]:
+def quota_advice(current: Sequence[Authorization], groups: Sequence[DesiredGroup], purging: bool) -> QuotaAdvice:
     """Per desired group, its authorized ranges that the task does not list (what purge_port_ranges would remove)."""
     wanted = {g.security_group_id: set(g.port_ranges) for g in groups}
     unused: Dict[str, Set[PortRange]] = {}
     for auth in current:
         if auth.security_group_id in wanted and PortRange(*auth.port_range) not in wanted[auth.security_group_id]:
             unused.setdefault(auth.security_group_id, set()).add(PortRange(*auth.port_range))
-    return {group: [str(pr) for pr in sorted(ranges)] for group, ranges in unused.items()}
+    unlisted = {group: [str(pr) for pr in sorted(ranges)] for group, ranges in unused.items()}
+    return QuotaAdvice(unlisted, purging)
 
 
 # --- the writes ---------------------------------------------------------------------------------------
@@ -251,7 +272,7 @@ class _PlanWriter:
         plan: Plan,
         cascade: Callable[[Any], bool],
         on_action_done: Callable[[Dict[str, Any]], None],
-        purge_hints: Dict[str, List[str]],
+        quota: QuotaAdvice,
         kept: Mapping[str, str] = MappingProxyType({}),
     ) -> None:
         self.session = session
@@ -260,7 +281,7 @@ class _PlanWriter:
         self.plan = plan
         self.cascade = cascade
         self.on_action_done = on_action_done
-        self.purge_hints = purge_hints
+        self.quota = quota
         self.done: Dict[int, Dict[str, Any]] = {}
         self.unsettled: List[Unsettled] = []
         self.added: Set[Pair] = set()
@@ -322,7 +343,7 @@ class _PlanWriter:
             doing, hint = _delete_doing(self.gateway_id, step), None
         else:
             doing = add_doing(self.gateway_id, step)
-            hint = quota_hint(step, self.purge_hints) if is_rule_quota_error(err) else None
+            hint = quota_hint(step, self.quota) if is_rule_quota_error(err) else None
         if is_gateway_gone(err):
             hint = gateway_gone_hint(self.gateway_id)
         notes = _failure_notes(step, err, failures, len(actions), self.plan)
@@ -354,7 +375,7 @@ def execute_plan(
     cascading_delete: bool,
     max_concurrent_writes: int,
     on_action_done: Callable[[Dict[str, Any]], None],
-    purge_hints: Dict[str, List[str]],
+    quota: QuotaAdvice,
     settle_adds: Callable[[AppliedPlan], AppliedPlan],
     shared: Mapping[str, str] = MappingProxyType({}),
 ) -> AppliedPlan:
@@ -373,7 +394,7 @@ def execute_plan(
         plan,
         lambda step: step_cascade(step, cascading_delete, shared),
         on_action_done,
-        purge_hints,
+        quota,
         shared if cascading_delete else {},
     )
     phases = (

@@ -22,7 +22,10 @@ description:
     call per security group carrying all of that group's ranges. Only after every add succeeded does it remove what
     must go. Last it adds back ranges that must stay but belonged to a removed multi-range authorization.
   - An authorization's identity is its security group and its port range (V(start/end)). The description is not part
-    of it. A range that is already authorized with another description is left alone and is not a change.
+    of it. A range that is already authorized with another description is left alone and is not a change. With
+    O(state=present) and a O(description) (or a O(rules) entry's), it is reported as a C(DESCRIPTION_DIFFERS)
+    finding. The API sets a description only when it authorizes a range. To change it, revoke the range
+    (O(state=absent)) and authorize it again, which drops access to that range in between.
     Descriptions are only sent with new authorizations.
   - 'Port ranges are accepted as V(8080/8080), V(80/9000), V(8080), V(8000-8100) or integers, and normalized to
     V(start/end) (ports 1 to 65535, start not greater than end). With O(state=present), duplicates are removed and
@@ -279,7 +282,10 @@ notes:
     checked through ECS, and an inbound rule the delete removed but another still needs is reported in
     RV(findings).
   - The module never revokes an authorization to make room for another. If the backend group's rule quota is
-    reached, the task fails and names the ranges of that group that it does not list.
+    reached, the task fails and names the ranges of that group that it does not list. O(purge_port_ranges) does
+    not make room, because removals only run after every add succeeded. Free a rule of the group, raise its rule
+    quota, or revoke the old ranges first (this module with O(state=absent), or the C(alibabacloud.apig.revoke)
+    playbook), then run again.
   - The API does not document whether it lists an authorization that carries several ranges as one item or as one
     item per range. Both are handled, and a multi-range item becomes one entry of RV(authorizations) per range.
     A range the API returns in a form that cannot be read is kept in RV(authorizations) as returned, and is left
@@ -461,6 +467,9 @@ findings:
       that the gateway wrote it, and (with O(verify_backend_rules)) for an authorization added over a rule that was
       already there. C(INBOUND_RULE_SHARED_BY_GATEWAY) for an enterprise authorization deleted without cascade
       because another gateway of the VPC needs the same inbound rules. See O(cascading_delete).
+    - C(DESCRIPTION_DIFFERS) (O(state=present)) for declared ranges that the gateway lists with another description
+      than the task gives; nothing is written for it. Its ids give the group, the ranges, the rule ids, the listed
+      C(description) and the C(declared_description).
   returned: when O(verify_backend_rules=true), or when there is a finding
   type: list
   elements: dict
