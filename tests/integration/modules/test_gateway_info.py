@@ -15,9 +15,8 @@ from typing import List
 
 import pytest
 from ansible_collections.alibabacloud.apig.plugins.module_utils._apig import add_security_group_rule
-from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import connection_settings
 from integration.access_keys import add_keys
+from integration.api_session import session_for
 from integration.modules.discovery_helpers import action_counts
 from integration.modules.discovery_helpers import calls_of
 from integration.modules.discovery_helpers import task
@@ -39,25 +38,6 @@ def info(task_name: str, keys: Dict, **args: Any) -> Dict[str, Any]:
     """A gateway_info task; args are module options (name included) plus the task keywords check_mode, diff..."""
     options = {k: args.pop(k) for k in ("check_mode", "diff", "ignore_errors") if k in args}
     return task(task_name, MODULE, args, keys, **options)
-
-
-def session_for(emulator: Any) -> Session:
-    """Our own API layer, in this process, signed with the world's default key."""
-    params = dict(
-        access_key_id=emulator.access_key_id,
-        access_key_secret=emulator.access_key_secret,
-        security_token=None,
-        region=emulator.region,
-        profile=None,
-        apig_endpoint=emulator.url,
-        ecs_endpoint=emulator.url,
-        cs_endpoint=emulator.url,
-        connect_timeout=5.0,
-        read_timeout=30.0,
-        max_attempts=1,
-        retry_timeout=10.0,
-    )
-    return Session(connection_settings(params))
 
 
 def delete_permissions(emulator: Any, group_id: str, **match: str) -> List[str]:

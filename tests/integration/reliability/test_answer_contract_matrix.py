@@ -34,8 +34,8 @@ from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answer_contract import Field
 from ansible_collections.alibabacloud.apig.plugins.module_utils._answers import MalformedAnswerError
 from ansible_collections.alibabacloud.apig.plugins.module_utils._client import Session
-from ansible_collections.alibabacloud.apig.plugins.module_utils._connection import connection_settings
 from emulator.server import start_in_thread
+from integration.api_session import session_for
 
 WRITES = ("AddGatewaySecurityGroupRule", "DeleteGatewaySecurityGroupRule")
 GATEWAY = "gw-svc01"
@@ -162,24 +162,6 @@ def _case_id(case: Case) -> str:
     return f"{case.action}-{case.path}-{case.mutation}{suffix}"
 
 
-def _session(emulator: Any) -> Session:
-    params = dict(
-        access_key_id=emulator.access_key_id,
-        access_key_secret=emulator.access_key_secret,
-        security_token=None,
-        region=emulator.region,
-        profile=None,
-        apig_endpoint=emulator.url,
-        ecs_endpoint=emulator.url,
-        cs_endpoint=emulator.url,
-        connect_timeout=5.0,
-        read_timeout=30.0,
-        max_attempts=1,
-        retry_timeout=10.0,
-    )
-    return Session(connection_settings(params))
-
-
 @pytest.fixture(scope="module")
 def world() -> Iterator[Dict[str, Any]]:
     """services.yml with what makes every field of the table present in some answer: an authorization (and its ECS
@@ -192,7 +174,7 @@ def world() -> Iterator[Dict[str, Any]]:
     for instance in state["instances"]:
         instance["tags"] = dict(instance.get("tags") or {}, owner="shop")
     handle.put_state(state)
-    session = _session(handle)
+    session = session_for(handle)
     baseline = {action: len(reader(session)) for action, reader in READERS.items()}
     assert all(baseline.values()), baseline  # every reading returns something to lose
     yield {"handle": handle, "session": session, "baseline": baseline}
