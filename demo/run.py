@@ -81,7 +81,10 @@ def main() -> int:
         playbook("audit", env, "-e", f"apig_audit_report_dir={REPORT_DIR}")
         print(call_summary(emulator))
 
-        banner("6/6 Authorize from the gateway's own services, with purge (adds 8081, then revokes 8080), and audit")
+        banner(
+            "6/6 Authorize from the gateway's own services, with purge (adds the ports the services use, then "
+            "revokes the three old pairs, which demo/services.yml allows with max_revocations 3), and audit"
+        )
         services = ["-e", f"@{REPO / 'demo' / 'services.yml'}"]
         playbook("authorize_backends", env, "--diff", *services, "-e", "backend_access_purge=true")
         print(call_summary(emulator))

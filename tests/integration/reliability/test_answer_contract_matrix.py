@@ -46,8 +46,8 @@ CHECKED_VALUES = ("count", "port", "address", "ip")
 # The collection's reading function for each action, on the services.yml world (completed in `world`).
 READERS: Dict[str, Callable[[Session], Any]] = {
     "GetGateway": lambda s: [_apig.get_gateway(s, GATEWAY)],
-    "ListGateways": lambda s: _apig.list_gateways(s),
-    "DescribeRegions": lambda s: _apig.describe_regions(s),
+    "ListGateways": _apig.list_gateways,
+    "DescribeRegions": _apig.describe_regions,
     "ListServices": lambda s: _apig.list_services(s, GATEWAY),
     "GetService": lambda s: [_apig.get_service(s, "svc-web-svc01")],
     "ListGatewayAuthorizableSecurityGroups": lambda s: _apig.list_authorizable_security_groups(s, GATEWAY),

@@ -46,12 +46,12 @@ BAD = [
 ]
 
 
-@pytest.mark.parametrize(("value", "expected"), GOOD, ids=[repr(v)[:20] for v, _ in GOOD])
+@pytest.mark.parametrize(("value", "expected"), GOOD, ids=[repr(good[0])[:20] for good in GOOD])
 def test_a_description_of_one_line_of_at_most_512_characters_is_sent_as_given(value: Any, expected: Any) -> None:
     assert check_description(FIELD, value) == expected
 
 
-@pytest.mark.parametrize(("value", "reason"), BAD, ids=[repr(v)[:20] for v, _ in BAD])
+@pytest.mark.parametrize(("value", "reason"), BAD, ids=[repr(bad[0])[:20] for bad in BAD])
 def test_a_bad_description_fails_naming_the_field_and_the_value(value: Any, reason: str) -> None:
     with pytest.raises(OptionError) as raised:
         check_description(FIELD, value)
